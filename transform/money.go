@@ -1,0 +1,57 @@
+package transform
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Money is an exact amount in the reporting currency, in hundredths (cents).
+// Customer MRR is rounded to the cent once, per customer and month end, in
+// the warehouse; every total is a sum of those cents, so the MRR bridge holds
+// exactly.
+type Money int64
+
+// ParseMoney parses a decimal such as "-1234.5" or "12.34" exactly. More than
+// two decimals is an error: amounts reach Go already rounded to the cent.
+func ParseMoney(s string) (Money, error) {
+	orig := s
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 || whole == "" && frac == "" {
+		return 0, fmt.Errorf("amount %q: want a decimal with at most two places", orig)
+	}
+	frac = (frac + "00")[:2]
+	w, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("amount %q: %w", orig, err)
+	}
+	if neg {
+		w = -w
+	}
+	return Money(w), nil
+}
+
+// String formats the amount with two decimals and no grouping: "-1234.50".
+func (m Money) String() string {
+	sign := ""
+	v := int64(m)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// Float is the amount in currency units, for display and ratios only.
+func (m Money) Float() float64 { return float64(m) / 100 }
+
+// Ratio returns num/den, or nil when den is zero.
+func Ratio(num, den float64) *float64 {
+	if den == 0 || math.IsNaN(num) || math.IsNaN(den) {
+		return nil
+	}
+	r := num / den
+	return &r
+}
