@@ -1,0 +1,72 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	sqlfiles "github.com/signalsdev/signals/sql"
+)
+
+// Warehouse reads the source warehouse. Its queries live in sql/queries.
+type Warehouse struct {
+	db *sqlx.DB
+}
+
+// NewWarehouse reads through db.
+func NewWarehouse(db *sqlx.DB) *Warehouse { return &Warehouse{db: db} }
+
+// DB is the underlying handle, for callers that stream their own queries.
+func (w *Warehouse) DB() *sqlx.DB { return w.db }
+
+// InputError is a problem with the warehouse's contents that the operator
+// must fix in the data (a missing FX rate, an empty source table), as
+// opposed to a failure worth retrying. The command exits 2 for it.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// InputError marks the error for jobs.IsUsage.
+func (e *InputError) InputError() bool { return true }
+
+// Inputf returns an *InputError with a formatted message.
+func Inputf(format string, args ...any) error { return &InputError{Msg: fmt.Sprintf(format, args...)} }
+
+// SourceTables are the source tables a job may name as its primary source.
+var SourceTables = []string{
+	"crm.customers", "billing.subscriptions", "billing.fx_rates", "billing.invoices",
+	"survey.responses", "support.tickets", "product.usage_daily",
+	"crm.campaigns", "crm.campaign_members", "crm.campaign_events",
+}
+
+// HasRows reports whether the source table holds any row. table must be one
+// of SourceTables.
+func (w *Warehouse) HasRows(ctx context.Context, table string) (bool, error) {
+	ok := false
+	for _, t := range SourceTables {
+		ok = ok || t == table
+	}
+	if !ok {
+		return false, fmt.Errorf("unknown source table %q", table)
+	}
+	var has bool
+	if err := w.db.GetContext(ctx, &has, fmt.Sprintf(sqlfiles.Query("source_rows"), table)); err != nil {
+		return false, fmt.Errorf("check %s for rows: %w", table, err)
+	}
+	return has, nil
+}
+
+// Watermark is the newest source row's time: the latest instant any source
+// table records. The zero time means the warehouse is empty.
+func (w *Warehouse) Watermark(ctx context.Context) (time.Time, error) {
+	var t *time.Time
+	if err := w.db.GetContext(ctx, &t, sqlfiles.Query("watermark")); err != nil {
+		return time.Time{}, fmt.Errorf("read the data watermark: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return *t, nil
+}

@@ -1,0 +1,78 @@
+package jobs
+
+import (
+	"time"
+)
+
+// Config is everything a run needs, built once by the command from flags,
+// the environment and defaults (flag > environment > default; see README).
+type Config struct {
+	// DatabaseURL is the warehouse connection URL (DATABASE_URL). Secret:
+	// never logged; use Redact.
+	DatabaseURL string
+	// Schema is the reporting schema (SIGNALS_SCHEMA, default "reporting").
+	Schema string
+	// Loc is the reporting time zone (--tz, SIGNALS_TZ, default UTC).
+	Loc *time.Location
+	// Currency is the reporting currency, ISO 4217 (--currency,
+	// SIGNALS_CURRENCY, default USD).
+	Currency string
+	// OutDir receives workbooks and the outbox (--out, default ./out).
+	OutDir string
+
+	// AllowEmpty computes a job even when its primary source is empty.
+	AllowEmpty bool
+	// RequireFresh refuses a month that ends after the data watermark.
+	RequireFresh bool
+	// AllowOpenMonth allows a month that has not closed yet.
+	AllowOpenMonth bool
+	// Force reruns backfill months that already succeeded with the same
+	// parameters and watermark.
+	Force bool
+
+	// LockWait is how long a run waits for another run of the same job and
+	// month before skipping (default 5s).
+	LockWait time.Duration
+	// JobTimeout bounds one job-month, retries included (default 30m).
+	JobTimeout time.Duration
+	// StatementTimeout bounds each statement (default 10m).
+	StatementTimeout time.Duration
+	// Retries is how many times a transient database error is retried
+	// (default 4), with capped exponential backoff and jitter.
+	Retries int
+
+	// Version is the build's version, recorded in job_runs and workbooks.
+	Version string
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Schema == "" {
+		c.Schema = "reporting"
+	}
+	if c.Loc == nil {
+		c.Loc = time.UTC
+	}
+	if c.Currency == "" {
+		c.Currency = "USD"
+	}
+	if c.OutDir == "" {
+		c.OutDir = "out"
+	}
+	if c.LockWait == 0 {
+		c.LockWait = 5 * time.Second
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 30 * time.Minute
+	}
+	if c.StatementTimeout == 0 {
+		c.StatementTimeout = 10 * time.Minute
+	}
+	if c.Retries == 0 {
+		c.Retries = 4
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	return c
+}
