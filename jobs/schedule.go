@@ -64,7 +64,7 @@ func (r *Runner) Schedule(ctx context.Context, opts ScheduleOptions) error {
 	go c.Entries()[0].WrappedJob.Run()
 	<-ctx.Done()
 	r.Log.Info("stopping: no new work; waiting for the running month", "grace", opts.Grace.String())
-	<-c.Stop().Done()
+	c.Stop() // no new ticks; the running one is awaited below
 	idle := make(chan struct{})
 	go func() { running.Wait(); close(idle) }()
 	select {
