@@ -136,7 +136,7 @@ func (r *Runner) Backfill(ctx context.Context, opts BackfillOptions) (BackfillRe
 func (r *Runner) doneMonths(ctx context.Context, opts BackfillOptions, wm time.Time) (map[transform.Month]bool, error) {
 	count := map[transform.Month]int{}
 	for _, j := range opts.Jobs {
-		params, _ := r.params(j.Name())
+		params := r.params(j.Name())
 		var months []time.Time
 		if err := r.DB.SelectContext(ctx, &months, sqlfiles.Query("job_runs_done"), j.Name(),
 			opts.From.Date(), opts.To.Date(), paramsHash(params, wm)); err != nil {

@@ -12,8 +12,9 @@ import (
 	"github.com/signalsdev/signals/transform"
 )
 
-// lockKey is the advisory lock key of (schema, job, month): 64 bits of FNV-1a.
-func lockKey(schema, job string, m transform.Month) int64 {
+// LockKey is the session advisory lock key of (schema, job, month): 64 bits
+// of FNV-1a. Another tool can take it to keep signals off a month.
+func LockKey(schema, job string, m transform.Month) int64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "signals:%s:%s:%s", schema, job, m)
 	return int64(h.Sum64())

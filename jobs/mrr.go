@@ -38,7 +38,7 @@ func (MRR) Run(ctx context.Context, jc *JobContext) error {
 	if err != nil {
 		return err
 	}
-	written, err := w.Finish(ctx, agg.Totals(), agg.Cohorts(), jc.RunID)
+	written, err := w.Finish(ctx, agg.Totals(), agg.Cohorts())
 	if err != nil {
 		return fmt.Errorf("write mrr for %s: %w", jc.Month, err)
 	}

@@ -71,13 +71,13 @@ func (r *Runner) warehouse() *extract.Warehouse { return extract.NewWarehouse(r.
 
 // params are the settings a job-month's results depend on; their hash and
 // the data watermark decide whether a backfill may skip a month.
-func (r *Runner) params(job string) (json.RawMessage, string) {
+func (r *Runner) params(job string) json.RawMessage {
 	p := map[string]any{
 		"job": job, "tz": r.Config.Loc.String(), "currency": r.Config.Currency,
 		"schema": r.Config.Schema, "version": r.Config.Version,
 	}
 	b, _ := json.Marshal(p)
-	return b, ""
+	return b
 }
 
 func paramsHash(params json.RawMessage, watermark time.Time) string {
@@ -163,9 +163,9 @@ func (r *Runner) RunJob(ctx context.Context, j Job, m transform.Month, watermark
 		}
 	}
 
-	params, _ := r.params(j.Name())
+	params := r.params(j.Name())
 	hash := paramsHash(params, watermark)
-	key := lockKey(r.Config.Schema, j.Name(), m)
+	key := LockKey(r.Config.Schema, j.Name(), m)
 	lock, err := acquireLock(ctx, r.DB, key, r.Config.LockWait)
 	if err != nil {
 		o.Status, o.Err = statusOf(ctx, err), fmt.Errorf("job %s for %s: %w", j.Name(), m, err)
@@ -199,6 +199,11 @@ func (r *Runner) RunJob(ctx context.Context, j Job, m transform.Month, watermark
 		o.Status, o.Err = statusOf(ctx, err), fmt.Errorf("record the start of job %s for %s: %w", j.Name(), m, err)
 		log.Error("job failed", "err", o.Err)
 		return o
+	}
+	if res, err := r.DB.ExecContext(ctx, sqlfiles.Query("job_runs_abandon"), j.Name(), m.Date(), o.RunID, r.Now()); err == nil {
+		if n, _ := res.RowsAffected(); n > 0 {
+			log.Warn("closed runs abandoned by a process that died", "runs", n)
+		}
 	}
 	log.Info("job started")
 

@@ -46,7 +46,7 @@ func (w *MRRWriter) Customer(c transform.CustomerMRR) error {
 
 // Finish closes the customer COPY and writes the totals and cohorts. It
 // returns the number of rows written.
-func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, cohorts []transform.CohortRow, runID string) (int64, error) {
+func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, cohorts []transform.CohortRow) (int64, error) {
 	n, err := w.customers.Close()
 	if err != nil {
 		return 0, err
@@ -56,7 +56,7 @@ func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, c
 		"month", "dimension", "member", "currency",
 		"customers_start", "customers_new", "customers_reactivated", "customers_expanded", "customers_contracted", "customers_churned", "customers_end",
 		"mrr_start", "mrr_fx", "mrr_new", "mrr_reactivation", "mrr_expansion", "mrr_contraction", "mrr_churned", "mrr_end",
-		"logo_churn_rate", "gross_mrr_churn_rate", "net_mrr_churn_rate", "grr", "nrr", "quick_ratio", "net_customer_change_rate", "run_id")
+		"logo_churn_rate", "gross_mrr_churn_rate", "net_mrr_churn_rate", "grr", "nrr", "quick_ratio", "net_customer_change_rate")
 	if err != nil {
 		return 0, err
 	}
@@ -69,7 +69,7 @@ func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, c
 			t.MRRStart.String(), t.MRRFX.String(), t.MRRNew.String(), t.MRRReactivation.String(), t.MRRExpansion.String(),
 			t.MRRContraction.String(), t.MRRChurned.String(), t.MRREnd.String(),
 			Float(t.LogoChurnRate), Float(t.GrossMRRChurnRate), Float(t.NetMRRChurnRate), Float(t.GRR), Float(t.NRR),
-			Float(t.QuickRatio), Float(t.NetCustomerChangeRate), nullText(runID)); err != nil {
+			Float(t.QuickRatio), Float(t.NetCustomerChangeRate)); err != nil {
 			return 0, err
 		}
 	}

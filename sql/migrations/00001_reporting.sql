@@ -49,7 +49,6 @@ create table mrr_monthly (
     nrr                       double precision,
     quick_ratio               double precision,
     net_customer_change_rate  double precision,
-    run_id                    uuid,
     primary key (month, dimension, member),
     constraint mrr_bridge check (mrr_end = mrr_start + mrr_fx + mrr_new + mrr_reactivation
         + mrr_expansion - mrr_contraction - mrr_churned)
