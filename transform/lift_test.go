@@ -101,6 +101,18 @@ func TestLiftTestProportionAbsolute(t *testing.T) {
 	}
 }
 
+// sameValues sums n members who each have value x, one at a time, as the
+// warehouse would: for 300 × 19.99 the variance formula leaves +4.6e-12 of
+// rounding noise, not 0.
+func sameValues(n int64, x float64) LiftArm {
+	a := LiftArm{N: n, Events: n}
+	for range n {
+		a.Sum += x
+		a.SumSquares += x * x
+	}
+	return a
+}
+
 func TestLiftTestGuards(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -134,8 +146,8 @@ func TestLiftTestGuards(t *testing.T) {
 		},
 		{
 			name: "all members spend the same", kind: LiftMean,
-			a: LiftArm{N: 300, Sum: 300 * 1.1, SumSquares: 300 * 1.1 * 1.1, Events: 300},
-			b: LiftArm{N: 300, Sum: 300 * 1.1, SumSquares: 300 * 1.1 * 1.1, Events: 300},
+			a:      sameValues(300, 19.99),
+			b:      sameValues(300, 19.99),
 			reason: "zero variance in both arms",
 		},
 		{
@@ -242,5 +254,77 @@ func TestLiftCampaignSRM(t *testing.T) {
 				t.Errorf("LiftCampaignSRM = %v, %q; want %v, %q\n%s", got, reason, tt.want, tt.reason, diff)
 			}
 		})
+	}
+}
+
+func TestCampaignLifts(t *testing.T) {
+	t.Parallel()
+	m := NewMonth(2026, 3)
+	half := 0.5
+	arms := []CampaignArmStats{
+		// "b" comes first on purpose: rows are ordered by campaign, not input.
+		{CampaignID: "b", Arm: "treatment", Known: true, ControlShare: &half, Members: 40},
+		{CampaignID: "a", Arm: "control", Known: true, ControlShare: &half, Members: 1000, MRRMembers: 400, Retained: 360},
+		{CampaignID: "a", Arm: "treatment", Known: true, ControlShare: &half, Members: 1200, MRRMembers: 500, Retained: 470},
+		{CampaignID: "a", Arm: "holdout", Known: true, ControlShare: &half, Members: 7},
+		{CampaignID: "c", Arm: "control", Known: true, Members: 3},
+		{CampaignID: "c", Arm: "treatment", Known: true, Members: 3},
+		{CampaignID: "zz", Arm: "control", Known: false, Members: 5},
+	}
+	events := []CampaignEventStats{
+		{CampaignID: "a", Arm: "treatment", Event: "visit", Members: 300, Occurrences: 450},
+		{CampaignID: "a", Arm: "control", Event: "visit", Members: 200, Occurrences: 260},
+		// Only the treatment arm purchased: the control arm counts as zeros.
+		{CampaignID: "a", Arm: "treatment", Event: "purchase", Members: 30, Occurrences: 31, Sum: 1500, SumSquares: 90000},
+		{CampaignID: "a", Arm: "holdout", Event: "upgrade", Members: 7, Occurrences: 7, Sum: 7, SumSquares: 7},
+		{CampaignID: "b", Arm: "treatment", Event: "visit", Members: 10, Occurrences: 10},
+	}
+	rows, issues := CampaignLifts(m, arms, events)
+
+	type row struct {
+		Campaign, Metric string
+		Kind             LiftKind
+		NC, NT           int64
+		ControlMean      *float64
+		HasAbs, HasRel   bool
+		HasSRM           bool
+		LowSample        bool
+		Reason           string
+	}
+	var got []row
+	for _, r := range rows {
+		if r.Month != m {
+			t.Errorf("%s %s: month %s, want %s", r.CampaignID, r.Metric, r.Month, m)
+		}
+		got = append(got, row{r.CampaignID, r.Metric, r.Kind, r.Control.N, r.Treatment.N, r.ControlMean,
+			r.Abs != nil, r.Rel != nil, r.SRMPValue != nil, r.LowSample, r.Reason})
+	}
+	want := []row{
+		{"a", "_campaign", LiftCampaignKind, 1000, 1200, nil, false, false, true, false, ""},
+		{"a", "purchase_rate", LiftProportion, 1000, 1200, ptr(0), false, false, true, true, "zero variance in the control arm"},
+		{"a", "purchase_per_member", LiftMean, 1000, 1200, ptr(0), false, false, true, true, "zero variance in the control arm"},
+		{"a", "visit_rate", LiftProportion, 1000, 1200, ptr(0.2), true, true, true, false, ""},
+		{"a", "visit_per_member", LiftMean, 1000, 1200, ptr(0), false, false, true, false, "zero variance in both arms"},
+		{"a", "retained", LiftProportion, 400, 500, ptr(0.9), true, true, true, false, ""},
+		{"b", "_campaign", LiftCampaignKind, 0, 40, nil, false, false, false, true, "no control arm"},
+		{"c", "_campaign", LiftCampaignKind, 3, 3, nil, false, false, false, true, "control_share unknown: no SRM check"},
+		{"c", "retained", LiftProportion, 0, 0, nil, false, false, false, true, "no members with MRR when assigned in an arm"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	wantIssues := []CampaignQualityIssue{
+		{Check: CampaignCheckUnknownArm, Rows: 7, Example: `campaign "a" arm "holdout": 7 members`},
+		{Check: CampaignCheckUnknownCampaign, Rows: 5, Example: `campaign "zz" (arm "control"): 5 members`},
+	}
+	if diff := cmp.Diff(wantIssues, issues); diff != "" {
+		t.Errorf("issues (-want +got):\n%s", diff)
+	}
+	// The SRM p-value of campaign a is the 50/50 check of 1000 vs 1200 on
+	// every one of its rows, whatever the metric's own n.
+	for _, r := range rows[:6] {
+		if r.SRMPValue == nil || math.Abs(*r.SRMPValue-0.000020079) > 1e-9 {
+			t.Errorf("a %s: SRM %v, want 0.000020079", r.Metric, r.SRMPValue)
+		}
 	}
 }
