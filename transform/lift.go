@@ -94,7 +94,9 @@ func (a LiftArm) Variance(kind LiftKind) float64 {
 	return v
 }
 
-func (a LiftArm) events(kind LiftKind) int64 {
+// Outcomes is the number of members with the outcome, the count the
+// low-sample flag checks: Sum for a proportion, Events for a mean.
+func (a LiftArm) Outcomes(kind LiftKind) int64 {
 	if kind == LiftProportion {
 		return int64(math.Round(a.Sum))
 	}
@@ -143,7 +145,7 @@ type LiftResult struct {
 func LiftTest(kind LiftKind, a, b LiftArm) LiftResult {
 	r := LiftResult{Kind: kind, Control: a, Treatment: b}
 	r.LowSample = a.N < LiftMinMembers || b.N < LiftMinMembers ||
-		a.events(kind) < LiftMinEvents || b.events(kind) < LiftMinEvents
+		a.Outcomes(kind) < LiftMinEvents || b.Outcomes(kind) < LiftMinEvents
 	r.ControlMean, r.TreatmentMean = finite(a.Mean()), finite(b.Mean())
 	va, vb := a.Variance(kind), b.Variance(kind)
 	r.ControlVar, r.TreatmentVar = finite(va), finite(vb)
