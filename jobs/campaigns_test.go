@@ -203,8 +203,8 @@ func TestCampaignsWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantDQ := []dq{
-		{"crm.campaign_members", "unknown_arm", 1, `campaign "spring" arm "holdout": 1 members`},
-		{"crm.campaign_members", "unknown_campaign", 1, `campaign "ghost" (arm "control"): 1 members`},
+		{"crm.campaign_members", "unknown_arm", 1, `campaign "spring" arm "holdout": 1 member(s)`},
+		{"crm.campaign_members", "unknown_campaign", 1, `campaign "ghost" (arm "control"): 1 member(s)`},
 		{"survey.responses", "score_out_of_scale", 3, "nps 11"}, // another job's row stays
 	}
 	if diff := cmp.Diff(wantDQ, dqs); diff != "" {

@@ -362,10 +362,10 @@ func CampaignLifts(m Month, arms []CampaignArmStats, events []CampaignEventStats
 	for _, a := range arms {
 		switch {
 		case !a.Known:
-			noteIssue(&badCampaign, a.Members, fmt.Sprintf("campaign %q (arm %q): %d members", a.CampaignID, a.Arm, a.Members))
+			noteIssue(&badCampaign, a.Members, fmt.Sprintf("campaign %q (arm %q): %d member(s)", a.CampaignID, a.Arm, a.Members))
 			continue
 		case a.Arm != CampaignControl && a.Arm != CampaignTreatment:
-			noteIssue(&badArm, a.Members, fmt.Sprintf("campaign %q arm %q: %d members", a.CampaignID, a.Arm, a.Members))
+			noteIssue(&badArm, a.Members, fmt.Sprintf("campaign %q arm %q: %d member(s)", a.CampaignID, a.Arm, a.Members))
 		}
 		c := camps[a.CampaignID]
 		if c == nil {

@@ -314,8 +314,8 @@ func TestCampaignLifts(t *testing.T) {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 	wantIssues := []CampaignQualityIssue{
-		{Check: CampaignCheckUnknownArm, Rows: 7, Example: `campaign "a" arm "holdout": 7 members`},
-		{Check: CampaignCheckUnknownCampaign, Rows: 5, Example: `campaign "zz" (arm "control"): 5 members`},
+		{Check: CampaignCheckUnknownArm, Rows: 7, Example: `campaign "a" arm "holdout": 7 member(s)`},
+		{Check: CampaignCheckUnknownCampaign, Rows: 5, Example: `campaign "zz" (arm "control"): 5 member(s)`},
 	}
 	if diff := cmp.Diff(wantIssues, issues); diff != "" {
 		t.Errorf("issues (-want +got):\n%s", diff)
