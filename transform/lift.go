@@ -75,7 +75,8 @@ func (a LiftArm) Mean() float64 {
 // Variance is the per-member variance of the arm: p(1−p) for a proportion,
 // the sample variance (Σx² − (Σx)²/n)/(n−1) for a mean. It is NaN when it is
 // undefined (no members; a mean with one member). A mean's variance that is
-// below 1e-12 of the mean square, which is cancellation noise, is 0.
+// below 1e-12 of the mean square (cancellation noise, possibly negative) is
+// 0.
 func (a LiftArm) Variance(kind LiftKind) float64 {
 	n := float64(a.N)
 	switch {
@@ -88,7 +89,7 @@ func (a LiftArm) Variance(kind LiftKind) float64 {
 		return math.NaN()
 	}
 	v := (a.SumSquares - a.Sum*a.Sum/n) / (n - 1)
-	if v > 0 && v < 1e-12*a.SumSquares/n {
+	if v < 1e-12*a.SumSquares/n {
 		v = 0
 	}
 	return v
