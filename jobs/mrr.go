@@ -26,6 +26,7 @@ func (MRR) Run(ctx context.Context, jc *JobContext) error {
 	if err != nil {
 		return err
 	}
+	defer w.Abort() // on failure, end the open COPY so that the caller can roll back
 	agg := transform.NewMRRAggregator(jc.Month, jc.Config.Currency)
 	n, err := jc.Warehouse.CustomerMRR(ctx, jc.Month, jc.Loc(), jc.Config.Currency, func(c transform.CustomerMonth) error {
 		row, ok := agg.Add(c)

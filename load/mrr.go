@@ -16,6 +16,7 @@ type MRRWriter struct {
 	tx        *sqlx.Tx
 	month     transform.Month
 	customers *Copier
+	open      *Copier // the COPY in progress, nil between them
 	written   int64
 }
 
@@ -34,7 +35,18 @@ func NewMRRWriter(ctx context.Context, tx *sqlx.Tx, m transform.Month) (*MRRWrit
 	if err != nil {
 		return nil, err
 	}
-	return &MRRWriter{tx: tx, month: m, customers: cp}, nil
+	return &MRRWriter{tx: tx, month: m, customers: cp, open: cp}, nil
+}
+
+// Abort ends the COPY in progress, if any, so that the caller can roll the
+// transaction back: a connection left in the middle of a COPY cannot run
+// ROLLBACK. Call it (deferred) when the month fails; it does nothing after a
+// successful Finish. Rows already sent are discarded with the transaction.
+func (w *MRRWriter) Abort() {
+	if w.open != nil {
+		_ = w.open.stmt.Close() // the failure being handled is the error worth reporting
+		w.open = nil
+	}
 }
 
 // Customer streams one customer_mrr_monthly row.
@@ -47,6 +59,7 @@ func (w *MRRWriter) Customer(c transform.CustomerMRR) error {
 // Finish closes the customer COPY and writes the totals and cohorts. It
 // returns the number of rows written.
 func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, cohorts []transform.CohortRow) (int64, error) {
+	w.open = nil
 	n, err := w.customers.Close()
 	if err != nil {
 		return 0, err
@@ -60,6 +73,7 @@ func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, c
 	if err != nil {
 		return 0, err
 	}
+	w.open = cp
 	for _, t := range totals {
 		if !t.BridgeHolds() {
 			return 0, fmt.Errorf("mrr bridge of %s %s=%s does not hold", t.Month, t.Dimension, t.Member)
@@ -73,6 +87,7 @@ func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, c
 			return 0, err
 		}
 	}
+	w.open = nil
 	if n, err = cp.Close(); err != nil {
 		return 0, err
 	}
@@ -82,12 +97,14 @@ func (w *MRRWriter) Finish(ctx context.Context, totals []transform.MRRMonthly, c
 	if err != nil {
 		return 0, err
 	}
+	w.open = cp
 	for _, c := range cohorts {
 		if err := cp.Row(c.Cohort.Date(), c.MonthsSince, c.Month.Date(), c.Customers, c.CustomersActive,
 			c.MRRCohort.String(), c.MRRActive.String()); err != nil {
 			return 0, err
 		}
 	}
+	w.open = nil
 	if n, err = cp.Close(); err != nil {
 		return 0, err
 	}

@@ -18,9 +18,11 @@ type Money int64
 func ParseMoney(s string) (Money, error) {
 	orig := s
 	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	if neg || strings.HasPrefix(s, "+") {
+		s = s[1:] // one sign at most
+	}
 	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 || whole == "" && frac == "" {
+	if len(frac) > 2 || whole == "" && frac == "" || !digits(whole) || !digits(frac) {
 		return 0, fmt.Errorf("amount %q: want a decimal with at most two places", orig)
 	}
 	frac = (frac + "00")[:2]
@@ -32,6 +34,16 @@ func ParseMoney(s string) (Money, error) {
 		w = -w
 	}
 	return Money(w), nil
+}
+
+// digits reports whether s holds only ASCII digits (the empty string does).
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // String formats the amount with two decimals and no grouping: "-1234.50".

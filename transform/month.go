@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -21,14 +22,25 @@ func NewMonth(y int, m time.Month) Month { return Month(y*12 + int(m) - 1) }
 
 // ParseMonth parses "YYYY-MM". The error names the bad value.
 func ParseMonth(s string) (Month, error) {
-	var y, m int
-	if len(s) != 7 || s[4] != '-' {
+	if len(s) != 7 || s[4] != '-' || !allDigits(s[:4]) || !allDigits(s[5:]) {
 		return 0, fmt.Errorf("month %q: want YYYY-MM", s)
 	}
-	if _, err := fmt.Sscanf(s, "%04d-%02d", &y, &m); err != nil || y < 1900 || y > 9999 || m < 1 || m > 12 {
+	y, _ := strconv.Atoi(s[:4])
+	m, _ := strconv.Atoi(s[5:])
+	if y < 1900 || m < 1 || m > 12 {
 		return 0, fmt.Errorf("month %q: want YYYY-MM with a month from 01 to 12", s)
 	}
 	return NewMonth(y, time.Month(m)), nil
+}
+
+// allDigits reports whether s is non-empty and only ASCII digits.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Year is the month's year.
