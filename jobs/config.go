@@ -41,6 +41,10 @@ type Config struct {
 	// (default 4), with capped exponential backoff and jitter.
 	Retries int
 
+	// Schedule is the cron spec of `signals schedule` (SIGNALS_SCHEDULE,
+	// default DefaultSchedule), in the reporting time zone.
+	Schedule string
+
 	// Version is the build's version, recorded in job_runs and workbooks.
 	Version string
 }
