@@ -135,7 +135,7 @@ type generator struct {
 // day is one local calendar day of product usage.
 type day struct {
 	start, end time.Time
-	date       string // YYYY-MM-DD
+	date       any // the SQL date, YYYY-MM-DD (boxed once: usage is the biggest table)
 	weekend    bool
 }
 
@@ -219,9 +219,10 @@ func addMonths(t time.Time, n int, loc *time.Location) time.Time {
 	return time.Date(tm.Year(), tm.Month(), d, hh, mm, ss, lt.Nanosecond(), loc)
 }
 
-// days returns a duration of n days (approximately: DST shifts are ignored
-// for durations such as "14 to 30 days").
-func days(n float64) time.Duration { return time.Duration(n * float64(24*time.Hour)) }
+// days returns a duration of n days, in whole seconds so that every instant
+// the generator makes is a whole second (DST shifts are ignored for
+// durations such as "14 to 30 days").
+func days(n float64) time.Duration { return time.Duration(n*86400) * time.Second }
 
 // pick returns an index drawn with the given weights.
 func pick(r *rand.Rand, w []float64) int {

@@ -440,6 +440,7 @@ func (g *generator) usageRows(c *customer, h *history, emit emitFunc) error {
 	r := newRand(g.o.Seed, c.idx, streamUsage)
 	base := g.segs[c.seg].users * math.Exp(0.5*r.NormFloat64()+0.15*c.health)
 	perUser := 30 * math.Exp(0.4*r.NormFloat64())
+	cid := any(c.id) // boxed once for all the rows
 	si := 0
 	for di := range g.days {
 		d := &g.days[di]
@@ -464,7 +465,7 @@ func (g *generator) usageRows(c *customer, h *history, emit emitFunc) error {
 		if di == g.outage {
 			events = math.Round(events * 0.45)
 		}
-		if err := emit(c.id, d.date, int64(users), int64(events)); err != nil {
+		if err := emit(cid, d.date, int64(users), int64(events)); err != nil {
 			return err
 		}
 	}

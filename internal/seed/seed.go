@@ -160,6 +160,10 @@ func Run(ctx context.Context, db *sqlx.DB, o Options) (Stats, error) {
 	if err := copyRows(ctx, tx, tCampaigns, st.Rows, g.campaignRows); err != nil {
 		return st, err
 	}
+	restore, err := dropKeys(ctx, tx, []table{tInvoices, tResponses, tTickets, tUsage})
+	if err != nil {
+		return st, err
+	}
 	pcs := perCustomerTables()
 	custs := make([]customer, 0, chunkSize)
 	hists := make([]history, chunkSize)
@@ -183,6 +187,9 @@ func Run(ctx context.Context, db *sqlx.DB, o Options) (Stats, error) {
 				return st, err
 			}
 		}
+	}
+	if err := restore(); err != nil {
+		return st, err
 	}
 	if err := tx.Commit(); err != nil {
 		return st, fmt.Errorf("seed: commit: %w", err)
@@ -208,6 +215,11 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, t table, counts map[string]int64
 		if len(vals) != len(t.cols) {
 			return fmt.Errorf("%d values for %d columns", len(vals), len(t.cols))
 		}
+		for i, v := range vals {
+			if t, ok := v.(time.Time); ok {
+				vals[i] = timestamp(t)
+			}
+		}
 		n++
 		_, err := stmt.ExecContext(ctx, vals...)
 		return err
@@ -220,4 +232,72 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, t table, counts map[string]int64
 	}
 	counts[t.String()] += n
 	return nil
+}
+
+// dropKeys drops the primary keys of the big tables, when no foreign key
+// refers to them, so that COPY does not maintain their indexes row by row;
+// restore adds them back as they were, one sort each, inside the same
+// transaction (and so checks that the generated keys are unique).
+func dropKeys(ctx context.Context, tx *sqlx.Tx, ts []table) (restore func() error, err error) {
+	type key struct{ table, name, def string }
+	var keys []key
+	for _, t := range ts {
+		var ks []struct {
+			Name string `db:"conname"`
+			Def  string `db:"def"`
+		}
+		err := tx.SelectContext(ctx, &ks, `select c.conname, pg_get_constraintdef(c.oid) as def
+			from pg_constraint c
+			where c.conrelid = $1::regclass and c.contype = 'p'
+			  and not exists (select 1 from pg_constraint f where f.confrelid = c.conrelid and f.contype = 'f')`,
+			pq.QuoteIdentifier(t.schema)+"."+pq.QuoteIdentifier(t.name))
+		if err != nil {
+			return nil, fmt.Errorf("seed: find the primary key of %s: %w", t, err)
+		}
+		for _, k := range ks {
+			q := fmt.Sprintf("alter table %s drop constraint %s", t, pq.QuoteIdentifier(k.Name))
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return nil, fmt.Errorf("seed: drop the primary key of %s: %w", t, err)
+			}
+			keys = append(keys, key{t.String(), k.Name, k.Def})
+		}
+	}
+	return func() error {
+		for _, k := range keys {
+			q := fmt.Sprintf("alter table %s add constraint %s %s", k.table, pq.QuoteIdentifier(k.name), k.def)
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("seed: restore the primary key of %s: %w", k.table, err)
+			}
+		}
+		return nil
+	}, nil
+}
+
+// timestamp formats t, to the second, as a timestamptz literal in UTC:
+// "2026-03-05 14:23:11+00". It is several times cheaper than the driver's
+// general formatting, and COPY sends millions of them.
+func timestamp(t time.Time) string {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	var b [22]byte
+	put := func(at, v, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	b[4] = '-'
+	put(5, int(mo), 2)
+	b[7] = '-'
+	put(8, d, 2)
+	b[10] = ' '
+	put(11, h, 2)
+	b[13] = ':'
+	put(14, mi, 2)
+	b[16] = ':'
+	put(17, s, 2)
+	b[19], b[20], b[21] = '+', '0', '0'
+	return string(b[:])
 }
