@@ -41,8 +41,8 @@ func (g *generator) newCampaigns() []campaign {
 		visitP         [2]float64
 		slug, name, ch string
 	}{
-		{campWinback, 7, 4, 9, 0, 21, 30, 0.5, 0.7, [2]float64{0.06, 0.30}, "winback", "Win-back e-mail: we miss you", "email"},
-		{campUpsell, 4, 10, 10, 30, 28, 14, 0.2, 0.15, [2]float64{0.10, 0.45}, "upsell", "In-app upsell: Analytics add-on", "in-app"},
+		{campWinback, 7, 4, 9, 0, 21, 30, 0.5, 0.95, [2]float64{0.06, 0.30}, "winback", "Win-back e-mail: we miss you", "email"},
+		{campUpsell, 4, 10, 10, 30, 28, 14, 0.2, 0.2, [2]float64{0.10, 0.45}, "upsell", "In-app upsell: Analytics add-on", "in-app"},
 		{campCSM, 1, 2, 8, 30, 30, 30, 0.5, 0.5, [2]float64{0.05, 0.65}, "csm-calls", "CSM check-in calls for at-risk accounts", "call"},
 	}
 	var cs []campaign

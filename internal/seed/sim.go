@@ -467,7 +467,7 @@ func (s *sim) assign(e simEvent) {
 	var eligible bool
 	switch cp.kind {
 	case campWinback:
-		eligible = s.main < 0 && s.everPaid && e.at.Sub(s.churned) < days(365)
+		eligible = s.main < 0 && s.everPaid && e.at.Sub(s.churned) < days(540)
 	case campUpsell:
 		eligible = s.paid && !s.dunning && c.seg != enterprise
 	case campCSM:
