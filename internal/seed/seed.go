@@ -136,20 +136,20 @@ func Run(ctx context.Context, db *sqlx.DB, o Options) (Stats, error) {
 	st := Stats{Rows: map[string]int64{}}
 	o, err := o.withDefaults()
 	if err != nil {
-		return st, fmt.Errorf("seed: %w", err)
+		return st, fmt.Errorf("seed options: %w", err)
 	}
 	g := newGenerator(o)
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return st, fmt.Errorf("seed: begin: %w", err)
+		return st, fmt.Errorf("begin the seed transaction: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if _, err := tx.ExecContext(ctx, sqlfiles.Warehouse); err != nil {
-		return st, fmt.Errorf("seed: create the source schema: %w", err)
+		return st, fmt.Errorf("create the source schema: %w", err)
 	}
 	names := Tables()
 	if _, err := tx.ExecContext(ctx, "truncate table "+strings.Join(names, ", ")); err != nil {
-		return st, fmt.Errorf("seed: truncate the source tables: %w", err)
+		return st, fmt.Errorf("truncate the source tables: %w", err)
 	}
 	for _, name := range names {
 		st.Rows[name] = 0
@@ -192,7 +192,7 @@ func Run(ctx context.Context, db *sqlx.DB, o Options) (Stats, error) {
 		return st, err
 	}
 	if err := tx.Commit(); err != nil {
-		return st, fmt.Errorf("seed: commit: %w", err)
+		return st, fmt.Errorf("commit the seed: %w", err)
 	}
 	st.Elapsed = time.Since(began)
 	return st, nil
@@ -252,12 +252,12 @@ func dropKeys(ctx context.Context, tx *sqlx.Tx, ts []table) (restore func() erro
 			  and not exists (select 1 from pg_constraint f where f.confrelid = c.conrelid and f.contype = 'f')`,
 			pq.QuoteIdentifier(t.schema)+"."+pq.QuoteIdentifier(t.name))
 		if err != nil {
-			return nil, fmt.Errorf("seed: find the primary key of %s: %w", t, err)
+			return nil, fmt.Errorf("find the primary key of %s: %w", t, err)
 		}
 		for _, k := range ks {
 			q := fmt.Sprintf("alter table %s drop constraint %s", t, pq.QuoteIdentifier(k.Name))
 			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return nil, fmt.Errorf("seed: drop the primary key of %s: %w", t, err)
+				return nil, fmt.Errorf("drop the primary key of %s: %w", t, err)
 			}
 			keys = append(keys, key{t.String(), k.Name, k.Def})
 		}
@@ -266,7 +266,7 @@ func dropKeys(ctx context.Context, tx *sqlx.Tx, ts []table) (restore func() erro
 		for _, k := range keys {
 			q := fmt.Sprintf("alter table %s add constraint %s %s", k.table, pq.QuoteIdentifier(k.name), k.def)
 			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("seed: restore the primary key of %s: %w", k.table, err)
+				return fmt.Errorf("restore the primary key of %s: %w", k.table, err)
 			}
 		}
 		return nil
