@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"time"
+
+	"github.com/signalsdev/signals/transform"
 )
 
 // Config is everything a run needs, built once by the command from flags,
@@ -43,6 +45,10 @@ type Config struct {
 
 	// Version is the build's version, recorded in job_runs and workbooks.
 	Version string
+
+	// Surveys configures the surveys job: the CES scale (default 0–5, easy
+	// from 4).
+	Surveys transform.SurveyConfig
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -74,5 +80,6 @@ func (c Config) WithDefaults() Config {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
+	c.Surveys = c.Surveys.WithDefaults()
 	return c
 }

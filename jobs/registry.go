@@ -11,6 +11,7 @@ import (
 func Registry() []Job {
 	return []Job{
 		MRR{},
+		Surveys{},
 	}
 }
 
