@@ -49,6 +49,11 @@ type Config struct {
 	// Surveys configures the surveys job: the CES scale (default 0–5, easy
 	// from 4).
 	Surveys transform.SurveyConfig
+	// Health configures the health job: component weights (default
+	// sentiment 30, billing 20, support 15, MRR trend 20, usage 15), the
+	// contract-request and cancel-intent phrases, competitor names (default
+	// none) and the sentiment look-back (default 6 months).
+	Health transform.HealthConfig
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -81,5 +86,6 @@ func (c Config) WithDefaults() Config {
 		c.Version = "dev"
 	}
 	c.Surveys = c.Surveys.WithDefaults()
+	c.Health = c.Health.WithDefaults()
 	return c
 }

@@ -12,6 +12,7 @@ func Registry() []Job {
 	return []Job{
 		MRR{},
 		Surveys{},
+		Health{},
 	}
 }
 

@@ -446,6 +446,14 @@ func healthRound(x float64, places int) float64 {
 
 func healthPtr(v float64) *float64 { return &v }
 
+// healthCount writes n things: "1 ticket", "2 tickets".
+func healthCount(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 func (s *HealthScorer) sentiment(f HealthFeatures) HealthComponent {
 	var parts []string
 	var sum float64
@@ -476,13 +484,13 @@ func (s *HealthScorer) billing(f HealthFeatures) HealthComponent {
 	}
 	v := math.Max(0, 100-30*float64(f.FailedPayments)-20*float64(f.OverdueInvoices))
 	return HealthComponent{Score: healthPtr(v),
-		Detail: fmt.Sprintf("%d failed payment attempts in %s, %d invoices overdue at its end", f.FailedPayments, s.month, f.OverdueInvoices)}
+		Detail: fmt.Sprintf("%s in %s, %s overdue at its end", healthCount(f.FailedPayments, "failed payment attempt"), s.month, healthCount(f.OverdueInvoices, "invoice"))}
 }
 
 func (s *HealthScorer) support(f HealthFeatures) HealthComponent {
 	v := math.Max(0, 100-10*float64(f.TicketLoad))
 	return HealthComponent{Score: healthPtr(v),
-		Detail: fmt.Sprintf("%d tickets opened in %s, load %d (urgent 3, high 2, others 1)", f.Tickets, s.month, f.TicketLoad)}
+		Detail: fmt.Sprintf("%s opened in %s, load %d (urgent 3, high 2, others 1)", healthCount(f.Tickets, "ticket"), s.month, f.TicketLoad)}
 }
 
 func (s *HealthScorer) mrrTrend(f HealthFeatures) HealthComponent {
@@ -546,9 +554,9 @@ func (s *HealthScorer) signals(f HealthFeatures) []HealthSignal {
 		if f.FailedPayments >= HealthPaymentFailedCritical {
 			sev = HealthCritical
 		}
-		ev := fmt.Sprintf("%d failed payment attempts on invoices issued in %s", f.FailedPayments, s.month)
+		ev := fmt.Sprintf("%s on invoices issued in %s", healthCount(f.FailedPayments, "failed payment attempt"), s.month)
 		if inv := f.FailedInvoice; inv != nil {
-			ev += fmt.Sprintf("; most on invoice %s (%s %s, %s, %d attempts)", inv.ID, inv.Currency, inv.Amount, inv.Status, inv.FailedAttempts)
+			ev += fmt.Sprintf("; most on invoice %s (%s %s, %s, %s)", inv.ID, inv.Currency, inv.Amount, inv.Status, healthCount(inv.FailedAttempts, "attempt"))
 		}
 		add(HealthPaymentFailed, sev, ev)
 	}

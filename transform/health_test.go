@@ -248,7 +248,7 @@ func TestHealthSignals(t *testing.T) {
 				f.FailedInvoice = &HealthInvoice{ID: "INV-1", Currency: "EUR", Amount: "120.00", Status: "paid", FailedAttempts: 1}
 			},
 			want: []HealthSignal{{HealthPaymentFailed, HealthWarning,
-				"1 failed payment attempts on invoices issued in 2026-01; most on invoice INV-1 (EUR 120.00, paid, 1 attempts)"}},
+				"1 failed payment attempt on invoices issued in 2026-01; most on invoice INV-1 (EUR 120.00, paid, 1 attempt)"}},
 		},
 		{
 			name: "two failed payments are critical",
