@@ -79,7 +79,7 @@ func (w *Warehouse) HealthMRRReady(ctx context.Context, m transform.Month) (bool
 
 // HealthParams are the inputs of the health query that come from
 // configuration: the sentiment look-back in months, the CES scale, and the
-// ILIKE patterns that pick candidate texts
+// LIKE patterns that pick candidate texts by their lower-cased contents
 // (transform.HealthScorer.DocumentPatterns).
 type HealthParams struct {
 	SentimentMonths  int

@@ -188,3 +188,39 @@ func TestHealthNeedsMRR(t *testing.T) {
 		t.Fatalf("health without mrr: error %v, want an input error telling to run the mrr job", err)
 	}
 }
+
+// TestHealthJobBatches writes more customers than one COPY batch holds, so
+// that health rows and signals are written in several rounds: every
+// customer gets its row, and every signal stays with its customer.
+func TestHealthJobBatches(t *testing.T) {
+	t.Parallel()
+	rdb := surveyTestDB(t)
+	surveyMustExec(t, rdb, `
+insert into billing.subscriptions (subscription_id, customer_id, plan, currency, interval_months, amount, started_at)
+select 's' || i, 'b' || lpad(i::text, 5, '0'), 'pro', 'USD', 1, 10.00, '2025-06-01T00:00:00Z' from generate_series(1, 4500) i;
+insert into support.tickets (ticket_id, customer_id, opened_at, subject, body)
+select 'T' || i, 'b' || lpad(i::text, 5, '0'), '2026-01-15T00:00:00Z', 'Contract', 'May I have a copy of the contract?'
+from generate_series(1, 4500, 1000) i;`)
+	jan := transform.NewMonth(2026, 1)
+	cfg := jobs.Config{Loc: time.UTC}
+	for _, j := range []jobs.Job{jobs.MRR{}, jobs.Health{}} {
+		if err := surveyRunJob(t, rdb, j, jan, cfg, slog.Default()); err != nil {
+			t.Fatalf("%s job: %v", j.Name(), err)
+		}
+	}
+	var got struct {
+		Rows    int `db:"rows"`
+		Red     int `db:"red"`
+		Signals int `db:"signals"`
+	}
+	if err := rdb.Get(&got, `select (select count(*) from customer_health) as rows,
+		(select count(*) from customer_health where band = 'red') as red,
+		(select count(*) from customer_signals s join customer_health h using (month, customer_id)
+		  where h.band = 'red' and s.signal = 'contract_request' and s.evidence like 'ticket T' || substr(s.customer_id, 2)::int || ' %') as signals`); err != nil {
+		t.Fatal(err)
+	}
+	want := struct{ Rows, Red, Signals int }{4500, 5, 5}
+	if diff := cmp.Diff(want, struct{ Rows, Red, Signals int }(got)); diff != "" {
+		t.Errorf("health rows, red ones, their signals (-want +got):\n%s", diff)
+	}
+}

@@ -377,14 +377,15 @@ func NewHealthScorer(m Month, cfg HealthConfig, ces SurveyConfig, currency strin
 // Config is the scorer's configuration, defaults applied.
 func (s *HealthScorer) Config() HealthConfig { return s.cfg }
 
-// DocumentPatterns are ILIKE patterns ("%contract%") that every text a
-// phrase can match also matches: the warehouse uses them to send only
-// candidate texts. A text that matches one may still match no phrase.
+// DocumentPatterns are LIKE patterns ("%copy%of%our%contract%"), one per
+// phrase, that every lower-cased text the phrase matches also matches: the
+// warehouse uses them to send only candidate texts. A text that matches one may still
+// match no phrase: Go decides.
 func (s *HealthScorer) DocumentPatterns() []string {
 	var pats []string
 	for _, m := range []healthMatcher{s.contract, s.cancel, s.competitor} {
 		for _, p := range m.phrases {
-			pats = append(pats, "%"+p.prefilterWord()+"%")
+			pats = append(pats, p.prefilterPattern())
 		}
 	}
 	slices.Sort(pats)

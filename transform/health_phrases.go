@@ -2,7 +2,6 @@ package transform
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -307,19 +306,29 @@ func healthQuote(text string, toks []healthToken, mt healthMatch) string {
 	return q
 }
 
-// healthPrefilterWord is the word of a phrase that the warehouse searches
-// for to pick candidate texts: the longest literal word, skipping words that
-// contraction expansion produces (a text saying "won't" does not contain
-// "not"). "" means the phrase needs no candidate filter it could pass.
-func (p healthPhrase) prefilterWord() string {
-	best := ""
+// prefilterPattern is a LIKE pattern that every text the phrase matches,
+// lower-cased by the database, also matches: its words in order, joined and surrounded by %. It leaves out
+// the words that contraction expansion produces (a text saying "won't" holds
+// neither "will" nor "not"), and writes each non-ASCII letter as _, as the
+// database may not fold their case as Go does.
+func (p healthPhrase) prefilterPattern() string {
+	var b strings.Builder
+	b.WriteByte('%')
 	for _, e := range p.elems {
-		if e.gap || slices.Contains([]string{"not", "will", "shall", "cannot", "can"}, e.word) {
+		switch {
+		case e.gap:
+			continue
+		case e.word == "not" || e.word == "will" || e.word == "shall" || e.word == "cannot":
 			continue
 		}
-		if len(e.word) > len(best) {
-			best = e.word
+		for _, r := range e.word {
+			if r < utf8.RuneSelf {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte('_')
+			}
 		}
+		b.WriteByte('%')
 	}
-	return best
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -188,14 +189,66 @@ func TestHealthDocumentPatterns(t *testing.T) {
 	t.Parallel()
 	s, err := NewHealthScorer(NewMonth(2026, 1), HealthConfig{
 		ContractPhrases: []string{"copy of our contract", "contract copy"},
-		CancelPhrases:   []string{"won't renew", "cancel* * plan"},
-		Competitors:     []string{"Acme"},
+		CancelPhrases:   []string{"won't renew", "cancel* * plan", "don't renew"},
+		Competitors:     []string{"Acme", "Zürich Soft", "acme"},
 	}, SurveyConfig{}, "USD")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"%acme%", "%cancel%", "%contract%", "%renew%"}
+	want := []string{"%acme%", "%cancel%plan%", "%contract%copy%", "%copy%of%our%contract%", "%do%renew%", "%renew%", "%z_rich%soft%"}
 	if diff := cmp.Diff(want, s.DocumentPatterns()); diff != "" {
 		t.Errorf("patterns (-want +got):\n%s", diff)
+	}
+}
+
+// healthILike emulates lower(text) LIKE pattern for the patterns of
+// prefilterPattern, folding only ASCII case like a database in the C locale.
+func healthILike(pattern, text string) bool {
+	var re strings.Builder
+	re.WriteString("(?s)^")
+	for _, r := range pattern {
+		switch r {
+		case '%':
+			re.WriteString(".*")
+		case '_':
+			re.WriteString(".")
+		default:
+			re.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	re.WriteString("$")
+	lower := strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, text)
+	return regexp.MustCompile(re.String()).MatchString(lower)
+}
+
+// TestHealthPrefilterIsSuperset: whenever a phrase matches a text, the
+// phrase's LIKE pattern matches it too, so the warehouse never drops a text
+// Go would have matched.
+func TestHealthPrefilterIsSuperset(t *testing.T) {
+	t.Parallel()
+	texts := []string{
+		"I want to cancel our subscription.", "We won't be renewing next year", "we dont plan to renew",
+		"we can't renew", "WE WILL NOT RENEW", "Subscription cancellation request", "Can I get a copy of our contract?",
+		"CONTRACT COPY needed", "Kündigung unseres Vertrags", "KÜNDIGUNG UNSERES VERTRAGS", "Zürich Soft is cheaper",
+		"the customer's contract copy", "Please discontinue the service from May",
+	}
+	phrases := append(append(DefaultHealthCancelPhrases(), DefaultHealthContractPhrases()...),
+		"kündigung * vertrag*", "zürich soft", "can't renew")
+	for _, p := range phrases {
+		hp, err := healthCompilePhrase(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := healthMatcher{phrases: []healthPhrase{hp}}
+		for _, text := range texts {
+			if _, ok := m.find(healthTokens(text)); ok && !healthILike(hp.prefilterPattern(), text) {
+				t.Errorf("phrase %q matches %q but its pattern %q does not", p, text, hp.prefilterPattern())
+			}
+		}
 	}
 }

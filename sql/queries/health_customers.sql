@@ -10,8 +10,9 @@
 -- are compared trimmed and lower-cased; skips and off-scale answers are
 -- left out. Ticket priorities count urgent 3, high 2, others 1.
 -- Candidate texts (tickets opened in M: subject, a line break, body; survey
--- comments of M) are sent only when they match one of the ILIKE patterns in
--- $9, a superset of the configured phrases; Go does the word-aware matching.
+-- comments of M) are sent only when, lower-cased, they match one of the LIKE
+-- patterns in $9, a superset of the configured phrases (lower(...) LIKE is
+-- several times faster than ILIKE); Go does the word-aware matching.
 --
 -- $1 date         M (first day)
 -- $2 date         M-1 (first day): prev_score comes from customer_health of M-1
@@ -21,7 +22,7 @@
 -- $6 date[]       first days of M-3, M-2, M-1, M and M+1, in that order
 -- $7 integer      CES scale minimum
 -- $8 integer      CES scale maximum
--- $9 text[]       ILIKE patterns of candidate texts
+-- $9 text[]       LIKE patterns of candidate texts, lower case
 --
 -- columns: customer_id text, mrr_start_cents bigint, mrr_end_cents bigint,
 --   prev_score float8 (null: none)
@@ -130,7 +131,7 @@ documents as (
         join customers c on c.customer_id = r.customer_id
         where r.responded_at >= $3 and r.responded_at < $4 and r.comment is not null
     ) d
-    where d.body ilike any ($9::text[])
+    where lower(d.body) like any ($9::text[])
     group by d.customer_id
 ),
 usage as (
