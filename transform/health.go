@@ -130,9 +130,10 @@ type HealthConfig struct {
 	// Weights of the score's components. Default DefaultHealthWeights.
 	Weights HealthWeights
 	// ContractPhrases mark a request for a copy of the contract
-	// (contract_request). Default DefaultHealthContractPhrases. Phrase
-	// syntax: see HealthPhraseGap's file comment; a word ending in * is a
-	// prefix, a lone * up to three words.
+	// (contract_request). Default DefaultHealthContractPhrases. A phrase is
+	// matched as whole words, case-insensitively, within one sentence of a
+	// ticket or survey comment; a word ending in * is a prefix ("renew*"),
+	// a lone * stands for up to HealthPhraseGap words.
 	ContractPhrases []string
 	// CancelPhrases mark an intent to cancel or not to renew
 	// (cancel_intent). Default DefaultHealthCancelPhrases.

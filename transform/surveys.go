@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -77,6 +79,22 @@ func (c SurveyConfig) Validate() error {
 		return fmt.Errorf("ces easy threshold %d: want a value in %d-%d above the minimum", c.CESEasy, c.CESMin, c.CESMax)
 	}
 	return nil
+}
+
+// ParseSurveyScale reads a CES scale written "min-max", such as "0-5" or
+// "1-7", for configuration (SIGNALS_CES_SCALE).
+func ParseSurveyScale(s string) (lo, hi int, err error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(s), "-")
+	if ok {
+		lo, err = strconv.Atoi(strings.TrimSpace(a))
+	}
+	if ok && err == nil {
+		hi, err = strconv.Atoi(strings.TrimSpace(b))
+	}
+	if !ok || err != nil || hi <= lo {
+		return 0, 0, fmt.Errorf("ces scale %q: want min-max, such as 0-5", s)
+	}
+	return lo, hi, nil
 }
 
 // SurveyScale is the valid answer range of a survey type, inclusive.

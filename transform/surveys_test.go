@@ -335,3 +335,24 @@ func TestSurveyAggregator(t *testing.T) {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }
+
+func TestParseSurveyScale(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		lo, hi  int
+		wantErr bool
+	}{
+		{"0-5", 0, 5, false},
+		{" 1 - 7 ", 1, 7, false},
+		{"5-1", 0, 0, true},
+		{"5", 0, 0, true},
+		{"a-b", 0, 0, true},
+	}
+	for _, tt := range tests {
+		lo, hi, err := ParseSurveyScale(tt.in)
+		if lo != tt.lo || hi != tt.hi || (err != nil) != tt.wantErr {
+			t.Errorf("ParseSurveyScale(%q) = %d, %d, %v; want %d, %d, error %v", tt.in, lo, hi, err, tt.lo, tt.hi, tt.wantErr)
+		}
+	}
+}
