@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"time"
+
+	"github.com/signalsdev/signals/transform"
 )
 
 // Config is everything a run needs, built once by the command from flags,
@@ -47,6 +49,15 @@ type Config struct {
 
 	// Version is the build's version, recorded in job_runs and workbooks.
 	Version string
+
+	// Surveys configures the surveys job: the CES scale (default 0–5, easy
+	// from 4).
+	Surveys transform.SurveyConfig
+	// Health configures the health job: component weights (default
+	// sentiment 30, billing 20, support 15, MRR trend 20, usage 15), the
+	// contract-request and cancel-intent phrases, competitor names (default
+	// none) and the sentiment look-back (default 6 months).
+	Health transform.HealthConfig
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -78,5 +89,7 @@ func (c Config) WithDefaults() Config {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
+	c.Surveys = c.Surveys.WithDefaults()
+	c.Health = c.Health.WithDefaults()
 	return c
 }

@@ -11,7 +11,9 @@ import (
 func Registry() []Job {
 	return []Job{
 		MRR{},
+		Surveys{},
 		Campaigns{},
+		Health{},
 	}
 }
 

@@ -1,0 +1,68 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/signalsdev/signals/extract"
+	"github.com/signalsdev/signals/load"
+	"github.com/signalsdev/signals/transform"
+)
+
+// Health is the customer health job (CONTRACT §6): for every customer with
+// MRR at the end of the month, a 0–100 score from weighted components
+// (survey sentiment, billing, support load, MRR trend, product usage), a
+// band, and churn-risk signals with evidence. It reads the month's customers
+// from customer_mrr_monthly, so the mrr job must have run for the month.
+// The warehouse sends one row of features per customer; Go matches phrases
+// in the candidate texts, scores, and streams the rows out with COPY.
+type Health struct{}
+
+// Name implements Job.
+func (Health) Name() string { return "health" }
+
+// Source implements Job.
+func (Health) Source() string { return "billing.subscriptions" }
+
+// Run implements Job.
+func (Health) Run(ctx context.Context, jc *JobContext) error {
+	ready, err := jc.Warehouse.HealthMRRReady(ctx, jc.Month)
+	if err != nil {
+		return err
+	}
+	if !ready {
+		return extract.Inputf("no customer MRR for %s in customer_mrr_monthly: the health job scores the customers the mrr job wrote; run the mrr job for %s first (signals run --month %s --jobs mrr,health)",
+			jc.Month, jc.Month, jc.Month)
+	}
+	ces := jc.Config.Surveys.WithDefaults()
+	if err := ces.Validate(); err != nil {
+		return UsageError{fmt.Errorf("surveys configuration: %w", err)}
+	}
+	scorer, err := transform.NewHealthScorer(jc.Month, jc.Config.Health, ces, jc.Config.Currency)
+	if err != nil {
+		return UsageError{fmt.Errorf("health configuration: %w", err)}
+	}
+	w, err := load.NewHealthWriter(ctx, jc.Tx, jc.Month)
+	if err != nil {
+		return err
+	}
+	params := extract.HealthParams{
+		SentimentMonths:  scorer.Config().SentimentMonths,
+		CESMin:           ces.CESMin,
+		CESMax:           ces.CESMax,
+		DocumentPatterns: scorer.DocumentPatterns(),
+	}
+	n, err := jc.Warehouse.HealthCustomers(ctx, jc.Month, jc.Loc(), params, func(f transform.HealthFeatures) error {
+		return w.Add(ctx, scorer.Score(f))
+	})
+	jc.RowsRead += n
+	if err != nil {
+		return err
+	}
+	written, err := w.Finish(ctx)
+	if err != nil {
+		return fmt.Errorf("write health for %s: %w", jc.Month, err)
+	}
+	jc.RowsWritten += written
+	return nil
+}
