@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"time"
+
+	"github.com/signalsdev/signals/report"
 )
 
 // Config is everything a run needs, built once by the command from flags,
@@ -43,6 +45,13 @@ type Config struct {
 
 	// Version is the build's version, recorded in job_runs and workbooks.
 	Version string
+
+	// Mail configures digest delivery for the reports job: SMTP server
+	// (SIGNALS_SMTP_URL, secret), sender (SIGNALS_MAIL_FROM), recipients
+	// (SIGNALS_FINANCE_TO, SIGNALS_CX_TO) and the attachment limit
+	// (SIGNALS_MAX_ATTACHMENT_MB, default 10). No SMTP URL: digests go to
+	// OutDir/YYYY-MM/outbox/ as .eml files.
+	Mail report.MailConfig
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -74,5 +83,6 @@ func (c Config) WithDefaults() Config {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
+	c.Mail = c.Mail.WithDefaults()
 	return c
 }

@@ -11,6 +11,7 @@ import (
 func Registry() []Job {
 	return []Job{
 		MRR{},
+		Reports{}, // last: renders what the others wrote
 	}
 }
 
