@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -275,6 +276,7 @@ type sheetOpts struct {
 	grid       bool   // show grid lines
 	printTitle string // rows repeated on every printed page, "$1:$1"
 	tab        string // tab colour
+	onePage    bool   // print on a single page (dashboards: summaries, trends)
 }
 
 // setup applies a sheet's view and print settings: frozen header, column
@@ -320,10 +322,13 @@ func (b *book) print(sheet string, o sheetOpts) error {
 	if o.landscape {
 		orient = "landscape"
 	}
-	one, zero := 1, 0
+	one, tall := 1, 0 // one page wide, as many tall as needed
+	if o.onePage {
+		tall = 1
+	}
 	size := 9 // A4
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &zero,
+		Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &tall,
 	}); err != nil {
 		return fmt.Errorf("page layout of %s: %w", sheet, err)
 	}
@@ -473,15 +478,18 @@ func (b *book) definitionsSheet(sheet, title string, defs [][2]string) error {
 	for i, d := range defs {
 		r := 5 + i
 		if err := b.row(sheet, 1, r,
-			c(d[0], styleSpec{bold: true, valign: "top"}),
+			c(d[0], styleSpec{bold: true, valign: "top", wrap: true}),
 			c(d[1], styleSpec{wrap: true, valign: "top"})); err != nil {
+			return err
+		}
+		if err := fitRow(b, sheet, r, max(wrapLines(d[1], 118), wrapLines(d[0], 30))); err != nil {
 			return err
 		}
 	}
 	if err := b.table(sheet, "Definitions", 1, 4, 2, 4+len(defs)); err != nil {
 		return err
 	}
-	return b.setup(sheet, sheetOpts{widths: map[string]float64{"A": 28, "B": 110}, freezeRow: 4, printTitle: "$4:$4"})
+	return b.setup(sheet, sheetOpts{widths: map[string]float64{"A": 30, "B": 110}, freezeRow: 4, printTitle: "$4:$4", landscape: true})
 }
 
 // aboutSheet writes run facts. Nothing on it enters the content hash.
@@ -538,11 +546,14 @@ func (b *book) aboutSheet(sheet string, m Meta, title string, extra []kvRow) err
 		case "succeeded":
 			st = styleSpec{color: colGreen}
 		}
-		fin := any(nil)
+		text := j.Status
 		if !j.FinishedAt.IsZero() {
-			fin = j.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+			text += ", finished " + j.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC")
 		}
-		if err := b.row(sheet, 1, r, c(j.Job, styleSpec{bold: true}), c(j.Status, st), c(fin, styleSpec{color: colMuted}), c(j.RunID, styleSpec{color: colMuted})); err != nil {
+		if j.RunID != "" {
+			text += " (run " + j.RunID + ")"
+		}
+		if err := b.row(sheet, 1, r, c(j.Job, styleSpec{bold: true}), c(text, st)); err != nil {
 			return err
 		}
 		r++
@@ -570,4 +581,23 @@ func (b *book) aboutSheet(sheet string, m Meta, title string, extra []kvRow) err
 		}
 	}
 	return b.setup(sheet, sheetOpts{widths: map[string]float64{"A": 22, "B": 60, "C": 24, "D": 40}})
+}
+
+// wrapLines estimates how many lines text takes in a wrapped column that
+// holds about width characters a line.
+func wrapLines(text string, width int) int {
+	n := 0
+	for _, para := range strings.Split(text, "\n") {
+		n += 1 + (len([]rune(para))-1)/width
+	}
+	return max(n, 1)
+}
+
+// fitRow sets the height of a row of wrapped text (Excel does not grow rows
+// for text written by a program); one line keeps the default height.
+func fitRow(b *book, sheet string, row, lines int) error {
+	if lines <= 1 {
+		return nil
+	}
+	return b.f.SetRowHeight(sheet, row, float64(min(lines, 20))*12.75+3)
 }

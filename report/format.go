@@ -22,7 +22,7 @@ const (
 	fmtScoreDelta = `+0.0;-0.0;0.0`
 	fmtCES        = `0.00`
 	fmtCESDelta   = `+0.00;-0.00;0.00`
-	fmtP          = `0.000`
+	fmtP          = `[<0.001]"<0.001";0.000`
 	fmtMonth      = `mmm yyyy`
 	fmtDate       = `yyyy-mm-dd`
 	fmtDateTime   = `yyyy-mm-dd hh:mm`

@@ -114,8 +114,8 @@ func sampleNote(r SurveyRow) string {
 func cxSummary(b *book, d *CXData) error {
 	s := SheetSummary
 	if err := b.setup(s, sheetOpts{
-		widths:    map[string]float64{"A": 44, "B:F": 12, "G": 10, "H": 32, "I": 2},
-		landscape: true, tab: colNavy,
+		widths:    map[string]float64{"A": 36, "B:F": 12, "G": 10, "H": 30, "I": 2},
+		landscape: true, tab: colNavy, onePage: true,
 	}); err != nil {
 		return err
 	}
@@ -254,8 +254,8 @@ func cxSummary(b *book, d *CXData) error {
 	}{
 		{"Accounts at risk (red or yellow)", len(d.AtRisk), styleSpec{fmt: fmtCount, bold: true}},
 		{"Campaigns measured", len(camps), styleSpec{fmt: fmtCount}},
-		{"Campaign metrics with a significant lift", sig, styleSpec{fmt: fmtCount}},
-		{"Campaign metrics with a sample ratio mismatch", srm, styleSpec{fmt: fmtCount, color: map[bool]string{true: colRed, false: colInk}[srm > 0], bold: srm > 0}},
+		{"Metrics with a significant lift", sig, styleSpec{fmt: fmtCount}},
+		{"Metrics with a sample ratio mismatch", srm, styleSpec{fmt: fmtCount, color: map[bool]string{true: colRed, false: colInk}[srm > 0], bold: srm > 0}},
 		{"Detractor comments", len(d.Verbatims), styleSpec{fmt: fmtCount}},
 	}
 	for _, f := range facts {
@@ -360,7 +360,7 @@ func cxTrend(b *book, d *CXData) error {
 	s := SheetTrend
 	if err := b.setup(s, sheetOpts{
 		widths:    map[string]float64{"A": 11, "B:I": 11, "J": 14},
-		freezeRow: 4, freezeCol: 1, landscape: true,
+		freezeRow: 4, freezeCol: 1, landscape: true, onePage: true,
 	}); err != nil {
 		return err
 	}
@@ -536,7 +536,7 @@ func cxCampaigns(b *book, d *CXData) error {
 			notes = append(notes, "Sample ratio mismatch: check the assignment before trusting this lift.")
 		}
 		if l.Reason != "" {
-			notes = append(notes, l.Reason)
+			notes = append(notes, sentence(l.Reason))
 		}
 		if l.LowSample {
 			notes = append(notes, "Small sample.")
@@ -551,25 +551,26 @@ func cxCampaigns(b *book, d *CXData) error {
 			noteS = styleSpec{wrap: true, bold: true, color: colRed, fill: colRedBg}
 			srmS = styleSpec{fmt: fmtP, bold: true, color: colRed, fill: colRedBg}
 		}
+		top := func(x styleSpec) styleSpec { x.valign = "top"; return x }
 		if err := b.row(s, 1, r,
-			c(l.CampaignID, styleSpec{}),
-			c(l.CampaignName, styleSpec{bold: true}),
-			c(l.Metric, styleSpec{}),
-			c(l.Kind, styleSpec{color: colMuted}),
-			c(l.NControl, styleSpec{fmt: fmtCount}),
-			c(l.NTreatment, styleSpec{fmt: fmtCount}),
-			c(l.ControlMean, styleSpec{fmt: mf}),
-			c(l.TreatmentMean, styleSpec{fmt: mf}),
-			c(l.AbsLift, styleSpec{fmt: mf, bold: true}),
-			c(l.AbsCILow, styleSpec{fmt: mf, color: colMuted}),
-			c(l.AbsCIHigh, styleSpec{fmt: mf, color: colMuted}),
-			c(l.AbsPValue, styleSpec{fmt: fmtP}),
-			c(l.RelLift, styleSpec{fmt: fmtPctChange}),
-			c(l.RelCILow, styleSpec{fmt: fmtPctChange, color: colMuted}),
-			c(l.RelCIHigh, styleSpec{fmt: fmtPctChange, color: colMuted}),
-			c(l.SRMPValue, srmS),
-			c(res, resS),
-			c(strings.Join(notes, " "), noteS),
+			c(l.CampaignID, top(styleSpec{})),
+			c(l.CampaignName, top(styleSpec{bold: true})),
+			c(l.Metric, top(styleSpec{})),
+			c(l.Kind, top(styleSpec{color: colMuted})),
+			c(l.NControl, top(styleSpec{fmt: fmtCount})),
+			c(l.NTreatment, top(styleSpec{fmt: fmtCount})),
+			c(l.ControlMean, top(styleSpec{fmt: mf})),
+			c(l.TreatmentMean, top(styleSpec{fmt: mf})),
+			c(l.AbsLift, top(styleSpec{fmt: mf, bold: true})),
+			c(l.AbsCILow, top(styleSpec{fmt: mf, color: colMuted})),
+			c(l.AbsCIHigh, top(styleSpec{fmt: mf, color: colMuted})),
+			c(l.AbsPValue, top(styleSpec{fmt: fmtP})),
+			c(l.RelLift, top(styleSpec{fmt: fmtPctChange})),
+			c(l.RelCILow, top(styleSpec{fmt: fmtPctChange, color: colMuted})),
+			c(l.RelCIHigh, top(styleSpec{fmt: fmtPctChange, color: colMuted})),
+			c(l.SRMPValue, top(srmS)),
+			c(res, top(resS)),
+			c(strings.Join(notes, " "), top(noteS)),
 		); err != nil {
 			return err
 		}
@@ -659,21 +660,16 @@ func cxDefinitions() [][2]string {
 	}
 }
 
-// wrapLines estimates how many lines text takes in a wrapped column that
-// holds about width characters a line.
-func wrapLines(text string, width int) int {
-	n := 0
-	for _, para := range strings.Split(text, "\n") {
-		n += 1 + (len([]rune(para))-1)/width
+// sentence capitalises s and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
 	}
-	return max(n, 1)
-}
-
-// fitRow sets the height of a row of wrapped text (Excel does not grow rows
-// for text written by a program); one line keeps the default height.
-func fitRow(b *book, sheet string, row, lines int) error {
-	if lines <= 1 {
-		return nil
+	r := []rune(s)
+	s = strings.ToUpper(string(r[0])) + string(r[1:])
+	if !strings.HasSuffix(s, ".") {
+		s += "."
 	}
-	return b.f.SetRowHeight(sheet, row, float64(min(lines, 20))*13.5+4)
+	return s
 }

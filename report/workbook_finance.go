@@ -129,7 +129,7 @@ func financeSummary(b *book, d *FinanceData) error {
 	s := SheetSummary
 	if err := b.setup(s, sheetOpts{
 		widths:    map[string]float64{"A": 24, "B:C": 17, "D": 14, "E": 17, "F": 14, "G": 2},
-		freezeRow: 4, landscape: true, tab: colNavy,
+		freezeRow: 4, landscape: true, tab: colNavy, onePage: true,
 	}); err != nil {
 		return err
 	}
@@ -201,13 +201,17 @@ func trendRows(d *FinanceData) (int, int) { return 5, 16 }
 
 func lineChart(title, sheet string, first, last int, ss []series, numFmt string, w, h uint) *excelize.Chart {
 	q := quoteSheet(sheet)
+	xfmt := "mmm yy"
+	if w < 520 {
+		xfmt = "mmm" // narrow charts: month names only, or the labels collide
+	}
 	ch := &excelize.Chart{
 		Type:         excelize.Line,
 		Dimension:    excelize.ChartDimension{Width: w, Height: h},
 		Title:        chartTitle(title),
 		Legend:       excelize.ChartLegend{Position: "bottom"},
 		YAxis:        excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmt}, Font: excelize.Font{Size: 8, Color: colMuted}},
-		XAxis:        excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mmm yy"}, Font: excelize.Font{Size: 8, Color: colMuted}},
+		XAxis:        excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: xfmt}, TickLabelPosition: excelize.ChartTickLabelLow, Font: excelize.Font{Size: 8, Color: colMuted}},
 		PlotArea:     excelize.ChartPlotArea{},
 		ShowBlanksAs: "gap",
 	}
@@ -242,7 +246,7 @@ func financeBridge(b *book, d *FinanceData) error {
 	s := SheetBridge
 	if err := b.setup(s, sheetOpts{
 		widths:    map[string]float64{"A": 32, "B": 18, "C": 12, "D": 14, "E:G": 3, "H": 13, "I:L": 13},
-		freezeRow: 4, landscape: true,
+		freezeRow: 4, landscape: true, onePage: true,
 	}); err != nil {
 		return err
 	}
@@ -370,7 +374,7 @@ func financeTrend(b *book, d *FinanceData) error {
 	s := SheetTrend
 	if err := b.setup(s, sheetOpts{
 		widths:    map[string]float64{"A": 11, "B:I": 13, "J": 11, "K:O": 10, "P": 9},
-		freezeRow: 4, freezeCol: 1, landscape: true,
+		freezeRow: 4, freezeCol: 1, landscape: true, onePage: true,
 	}); err != nil {
 		return err
 	}
@@ -422,19 +426,21 @@ func financeTrend(b *book, d *FinanceData) error {
 			return err
 		}
 	}
+	// Two charts a row, each as wide as the columns above it (A:H, I:P).
 	charts := []struct {
 		cell  string
 		title string
 		ss    []series
 		fmt   string
+		w     uint
 	}{
-		{"A19", "MRR", []series{{"B", colBlue}}, mf},
-		{"I19", "Churn rates", []series{{"K", colNavy}, {"L", colRed}, {"M", colAmber}}, "0.0%"},
-		{"A35", "Retention", []series{{"N", colNavy}, {"O", colGreen}}, "0%"},
-		{"I35", "Customers", []series{{"J", colBlue}}, "#,##0"},
+		{"A19", "MRR", []series{{"B", colBlue}}, mf, 740},
+		{"I19", "Churn rates", []series{{"K", colNavy}, {"L", colRed}, {"M", colAmber}}, "0.0%", 610},
+		{"A35", "Retention", []series{{"N", colNavy}, {"O", colGreen}}, "0%", 740},
+		{"I35", "Customers", []series{{"J", colBlue}}, "#,##0", 610},
 	}
 	for _, ch := range charts {
-		if err := b.f.AddChart(s, ch.cell, lineChart(ch.title, s, 5, 16, ch.ss, ch.fmt, 600, 270)); err != nil {
+		if err := b.f.AddChart(s, ch.cell, lineChart(ch.title, s, 5, 16, ch.ss, ch.fmt, ch.w, 280)); err != nil {
 			return fmt.Errorf("trend chart %s: %w", ch.title, err)
 		}
 	}
@@ -486,7 +492,17 @@ func financeSegments(b *book, d *FinanceData) error {
 	}
 	mf := excelMoneyFormat(b.cur, false)
 	r := 5
+	lastDim := ""
 	for _, m := range d.Members {
+		// A rule above the first member of each dimension groups them.
+		top := r > 5 && m.Dimension != lastDim
+		lastDim = m.Dimension
+		st := func(x styleSpec) styleSpec {
+			if top {
+				x.border = "top"
+			}
+			return x
+		}
 		p, hasPrev := prev[[2]string{m.Dimension, m.Member}]
 		var prevMRR, chg, share any
 		if hasPrev {
@@ -500,26 +516,26 @@ func financeSegments(b *book, d *FinanceData) error {
 		}
 		bold := m.Dimension == "all"
 		if err := b.row(s, 1, r,
-			c(dimensionLabel(m.Dimension), styleSpec{bold: bold}),
-			c(m.Member, styleSpec{bold: bold}),
-			c(m.CustomersEnd, styleSpec{fmt: fmtCount, bold: bold}),
-			c(m.MRREnd, styleSpec{fmt: mf, bold: bold}),
-			c(prevMRR, styleSpec{fmt: mf}),
-			c(chg, styleSpec{fmt: `+0.0%;[Red]-0.0%;0.0%`}),
-			c(share, styleSpec{fmt: fmtPct}),
-			c(netNew(m), styleSpec{fmt: mf}),
-			c(m.MRRNew, styleSpec{fmt: mf}),
-			c(m.MRRExpansion, styleSpec{fmt: mf}),
-			c(m.MRRReactivation, styleSpec{fmt: mf}),
-			c(-m.MRRContraction, styleSpec{fmt: mf}),
-			c(-m.MRRChurned, styleSpec{fmt: mf}),
-			c(m.MRRFX, styleSpec{fmt: mf}),
-			c(m.LogoChurnRate, styleSpec{fmt: fmtPct}),
-			c(m.GrossMRRChurnRate, styleSpec{fmt: fmtPct}),
-			c(m.NetMRRChurnRate, styleSpec{fmt: fmtPct}),
-			c(m.GRR, styleSpec{fmt: fmtPct}),
-			c(m.NRR, styleSpec{fmt: fmtPct}),
-			c(m.QuickRatio, styleSpec{fmt: fmtRatio}),
+			c(dimensionLabel(m.Dimension), st(styleSpec{bold: bold})),
+			c(m.Member, st(styleSpec{bold: bold})),
+			c(m.CustomersEnd, st(styleSpec{fmt: fmtCount, bold: bold})),
+			c(m.MRREnd, st(styleSpec{fmt: mf, bold: bold})),
+			c(prevMRR, st(styleSpec{fmt: mf})),
+			c(chg, st(styleSpec{fmt: `+0.0%;[Red]-0.0%;0.0%`})),
+			c(share, st(styleSpec{fmt: fmtPct})),
+			c(netNew(m), st(styleSpec{fmt: mf})),
+			c(m.MRRNew, st(styleSpec{fmt: mf})),
+			c(m.MRRExpansion, st(styleSpec{fmt: mf})),
+			c(m.MRRReactivation, st(styleSpec{fmt: mf})),
+			c(-m.MRRContraction, st(styleSpec{fmt: mf})),
+			c(-m.MRRChurned, st(styleSpec{fmt: mf})),
+			c(m.MRRFX, st(styleSpec{fmt: mf})),
+			c(m.LogoChurnRate, st(styleSpec{fmt: fmtPct})),
+			c(m.GrossMRRChurnRate, st(styleSpec{fmt: fmtPct})),
+			c(m.NetMRRChurnRate, st(styleSpec{fmt: fmtPct})),
+			c(m.GRR, st(styleSpec{fmt: fmtPct})),
+			c(m.NRR, st(styleSpec{fmt: fmtPct})),
+			c(m.QuickRatio, st(styleSpec{fmt: fmtRatio})),
 		); err != nil {
 			return err
 		}
