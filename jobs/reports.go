@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/load"
@@ -457,9 +458,13 @@ func sendWithRetry(ctx context.Context, log *slog.Logger, mailer Mailer, msg *re
 	}
 }
 
+// truncate shortens s to at most n bytes without splitting a character.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

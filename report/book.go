@@ -439,6 +439,9 @@ func (b *book) numHeader(sheet string, col, row, lead, trail int, names ...strin
 		if i >= lead && i < len(names)-trail {
 			st.halign = "right"
 		}
+		if i >= len(names)-trail && i > 0 {
+			st.indent = 1 // text after right-aligned numbers needs air
+		}
 		if err := b.set(sheet, col+i, row, n, st); err != nil {
 			return err
 		}
@@ -580,7 +583,7 @@ func (b *book) aboutSheet(sheet string, m Meta, title string, extra []kvRow) err
 			r++
 		}
 	}
-	return b.setup(sheet, sheetOpts{widths: map[string]float64{"A": 22, "B": 60, "C": 24, "D": 40}})
+	return b.setup(sheet, sheetOpts{widths: map[string]float64{"A": 22, "B": 60, "C": 24, "D": 40}, landscape: true})
 }
 
 // wrapLines estimates how many lines text takes in a wrapped column that

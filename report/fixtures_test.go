@@ -241,8 +241,9 @@ func fixSurveys() []SurveyRow {
 		r := SurveyRow{Month: fixMonth, SurveyType: t, Dimension: dim, Member: mem, Responses: n, Skipped: 1,
 			Positive: n / 2, Neutral: n / 4, Negative: n - n/2 - n/4, Score: score, PrevScore: prev, PValue: p, Significant: sig, LowSample: low}
 		if score != nil {
-			r.StdError = f64(6.0)
-			r.CILow, r.CIHigh = f64(*score-11.76), f64(*score+11.76)
+			se := map[string]float64{"nps": 6.0, "csat": 2.5, "ces": 0.11}[t]
+			r.StdError = f64(se)
+			r.CILow, r.CIHigh = f64(*score-1.96*se), f64(*score+1.96*se)
 			if prev != nil {
 				r.Delta = f64(*score - *prev)
 				r.PrevResponses = intp(n)

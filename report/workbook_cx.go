@@ -287,7 +287,7 @@ var scoreHeaders = []string{"Survey", "Dimension", "Member", "Responses", "Skipp
 func cxScores(b *book, d *CXData) error {
 	s := SheetScores
 	if err := b.setup(s, sheetOpts{
-		widths:    map[string]float64{"A": 8, "B": 13, "C": 18, "D:E": 10, "F:H": 11, "I:L": 10, "M": 9, "N": 9, "O": 30, "P": 12},
+		widths:    map[string]float64{"A": 8, "B": 13, "C": 18, "D:E": 10, "F:H": 11, "I:L": 10, "M": 9, "N": 9, "O": 34, "P": 12},
 		freezeRow: 4, freezeCol: 3, landscape: true, printTitle: "$4:$4",
 	}); err != nil {
 		return err
@@ -339,7 +339,7 @@ func cxScores(b *book, d *CXData) error {
 			c(sr.Delta, dc),
 			c(sr.PValue, with(fmtP)),
 			c(sig, sigS),
-			c(sampleNote(sr), base),
+			c(sampleNote(sr), withIndent(base)),
 		); err != nil {
 			return err
 		}
@@ -472,7 +472,7 @@ func cxAtRisk(b *book, d *CXData) error {
 			c(ch, with(styleSpec{fmt: `+0.0;[Red]-0.0;0.0`})),
 			c(a.MRR, with(styleSpec{fmt: mf})),
 			c(strings.Join(names, ", "), with(styleSpec{wrap: true, indent: 1})),
-			c(strings.Join(ev, "\n"), with(styleSpec{wrap: true})),
+			c(strings.Join(ev, "\n"), with(styleSpec{wrap: true, indent: 1})),
 		); err != nil {
 			return err
 		}
@@ -545,10 +545,10 @@ func cxCampaigns(b *book, d *CXData) error {
 		if tone != 0 {
 			resS = styleSpec{bold: true, indent: 1, color: map[int]string{1: colGreen, -1: colRed}[tone]}
 		}
-		noteS := styleSpec{wrap: true}
+		noteS := styleSpec{wrap: true, indent: 1}
 		srmS := styleSpec{fmt: fmtP}
 		if l.SRM() {
-			noteS = styleSpec{wrap: true, bold: true, color: colRed, fill: colRedBg}
+			noteS = styleSpec{wrap: true, indent: 1, bold: true, color: colRed, fill: colRedBg}
 			srmS = styleSpec{fmt: fmtP, bold: true, color: colRed, fill: colRedBg}
 		}
 		top := func(x styleSpec) styleSpec { x.valign = "top"; return x }
@@ -671,5 +671,10 @@ func sentence(s string) string {
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
+	return s
+}
+
+func withIndent(s styleSpec) styleSpec {
+	s.indent = 1
 	return s
 }

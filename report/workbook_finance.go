@@ -102,18 +102,21 @@ func changeCell(k kpi, ch change, format string) cell {
 	if !ch.ok {
 		return c(nil, styleSpec{})
 	}
-	// Stored to a precision finer than shown, so that a change that shows
-	// as zero is zero (no "-0.0 pp").
+	// Stored two digits finer than shown, so that a change that shows as
+	// zero is zero (no "-0.0 pp") without rounding twice.
 	v := ch.v
 	switch {
 	case ch.relative:
-		v = math.Round(v*1e4) / 1e4
+		v = math.Round(v*1e6) / 1e6
 	case k.kind == kindPercent:
-		v = math.Round(v*1e4) / 1e2
+		v = math.Round(v*1e6) / 1e4
 	case k.kind == kindMoney:
 		v = math.Round(v*100) / 100
 	default:
 		v = math.Round(v*1e3) / 1e3
+	}
+	if v == 0 {
+		v = 0 // not -0
 	}
 	color := colInk
 	switch k.tone(ch) {
