@@ -487,3 +487,61 @@ func TestAttachmentLimit(t *testing.T) {
 		t.Error("the digest does not say where the unattached workbook is")
 	}
 }
+
+// The reports job renders what the mrr job actually writes.
+func TestReportsAfterMRRJob(t *testing.T) {
+	t.Parallel()
+	db := reportingDB(t)
+	db.MustExec(`
+insert into crm.customers (customer_id, name, segment, created_at) values
+ ('C1', 'One', 'SMB', '2026-07-01'), ('C2', 'Two', 'SMB', '2026-07-01'), ('C3', '@Three', 'Enterprise', '2026-07-01');
+insert into billing.subscriptions (subscription_id, customer_id, plan, currency, interval_months, amount, started_at, ended_at) values
+ ('S1', 'C1', 'basic', 'USD', 1, 100, '2026-07-15', null),
+ ('S2', 'C2', 'pro', 'USD', 1, 200, '2026-08-10', '2026-09-20'),
+ ('S3', 'C3', 'basic', 'USD', 1, 50, '2026-09-05', null);`)
+	cfg := testConfig(t, report.MailConfig{})
+	ctx := context.Background()
+	for _, m := range []transform.Month{sept.Add(-1), sept} {
+		tx := db.MustBeginTx(ctx, nil)
+		jc := &JobContext{RunID: "00000000-0000-4000-8000-000000000041", Month: m, Config: cfg, Warehouse: extract.NewWarehouse(db), Tx: tx}
+		if err := (MRR{}).Run(ctx, jc); err != nil {
+			t.Fatalf("mrr %s: %v", m, err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx := db.MustBeginTx(ctx, nil)
+	jc := &JobContext{RunID: "00000000-0000-4000-8000-000000000042", Month: sept, Config: cfg, Warehouse: extract.NewWarehouse(db), Tx: tx}
+	if err := (Reports{}).Run(ctx, jc); err != nil {
+		t.Fatalf("reports: %v", err)
+	}
+	tx.Commit()
+	f, err := excelize.OpenFile(filepath.Join(cfg.OutDir, "2026-09", "finance-2026-09.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	raw := excelize.Options{RawCellValue: true}
+	for _, c := range []struct{ sheet, ref, want string }{
+		{report.SheetSummary, "A5", "MRR"},
+		{report.SheetSummary, "B5", "150"},  // end of September
+		{report.SheetSummary, "C5", "300"},  // end of August
+		{report.SheetBridge, "B5", "300"},   // start
+		{report.SheetBridge, "B7", "50"},    // new
+		{report.SheetBridge, "B11", "-200"}, // churn
+		{report.SheetBridge, "B12", "150"},  // end
+		{report.SheetMovements, "B2", "@Three"},
+		{report.SheetMovements, "H2", "New"},
+		{report.SheetMovements, "H3", "Churn"},
+		{report.SheetMovements, "H4", "Flat"},
+	} {
+		got, _ := f.GetCellValue(c.sheet, c.ref, raw)
+		if got != c.want {
+			t.Errorf("%s!%s = %q, want %q", c.sheet, c.ref, got, c.want)
+		}
+	}
+	if jc.RowsRead == 0 {
+		t.Error("RowsRead not counted")
+	}
+}

@@ -152,7 +152,8 @@ func (m *Message) build() (*mail.Msg, error) {
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	for _, p := range m.Inline {
-		if err := msg.EmbedReader(p.Name, bytes.NewReader(p.Data), mail.WithFileContentID(p.ContentID),
+		// RFC 2392: the header holds <id>, the HTML refers to cid:id.
+		if err := msg.EmbedReader(p.Name, bytes.NewReader(p.Data), mail.WithFileContentID("<"+p.ContentID+">"),
 			mail.WithFileContentType(mail.ContentType(p.ContentType))); err != nil {
 			return nil, fmt.Errorf("embed %s: %w", p.Name, err)
 		}
