@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/signalsdev/signals/transform"
+	"github.com/signalsdev/signals/report"
 )
 
 // Config is everything a run needs, built once by the command from flags,
@@ -58,6 +59,12 @@ type Config struct {
 	// contract-request and cancel-intent phrases, competitor names (default
 	// none) and the sentiment look-back (default 6 months).
 	Health transform.HealthConfig
+	// Mail configures digest delivery for the reports job: SMTP server
+	// (SIGNALS_SMTP_URL, secret), sender (SIGNALS_MAIL_FROM), recipients
+	// (SIGNALS_FINANCE_TO, SIGNALS_CX_TO) and the attachment limit
+	// (SIGNALS_MAX_ATTACHMENT_MB, default 10). No SMTP URL: digests go to
+	// OutDir/YYYY-MM/outbox/ as .eml files.
+	Mail report.MailConfig
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -91,5 +98,6 @@ func (c Config) WithDefaults() Config {
 	}
 	c.Surveys = c.Surveys.WithDefaults()
 	c.Health = c.Health.WithDefaults()
+	c.Mail = c.Mail.WithDefaults()
 	return c
 }

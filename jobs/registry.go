@@ -14,6 +14,7 @@ func Registry() []Job {
 		Surveys{},
 		Campaigns{},
 		Health{},
+		Reports{}, // last: renders what the others wrote
 	}
 }
 

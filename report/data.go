@@ -1,0 +1,208 @@
+package report
+
+import (
+	"iter"
+	"time"
+
+	"github.com/signalsdev/signals/transform"
+)
+
+// Meta describes the run a report was rendered from. RunID, Version,
+// Watermark and Jobs are volatile: they change from run to run without the
+// figures changing, so they are shown (About sheet, digest footer) but never
+// enter a content hash.
+type Meta struct {
+	// Month is the reporting month.
+	Month transform.Month
+	// Currency is the reporting currency, ISO 4217 ("USD").
+	Currency string
+	// TZ is the IANA name of the reporting time zone ("Europe/Berlin").
+	TZ string
+	// RunID identifies the run (volatile).
+	RunID string
+	// Version is the signals build version (volatile).
+	Version string
+	// Watermark is the newest source row's instant; zero when unknown
+	// (volatile).
+	Watermark time.Time
+	// Jobs is the latest run of each job for the month (volatile).
+	Jobs []JobStatus
+	// DataQuality lists the month's data quality findings.
+	DataQuality []DataQualityRow
+}
+
+// JobStatus is the latest run of one job for the reporting month, from
+// job_runs.
+type JobStatus struct {
+	Job        string
+	Status     string // running, succeeded, failed, cancelled, skipped
+	RunID      string
+	FinishedAt time.Time // zero while running
+}
+
+// DataQualityRow is a row of data_quality: rows of a source that failed a
+// check in the month and were left out of the results.
+type DataQualityRow struct {
+	Source  string
+	Check   string
+	Rows    int64
+	Example string
+}
+
+// FinanceData is everything the finance workbook and digest show for one
+// month. Money is in Meta.Currency.
+type FinanceData struct {
+	Meta
+	// Trend holds the "all" rows of mrr_monthly from Month-12 to Month, oldest
+	// first. Months that were never computed are simply absent.
+	Trend []transform.MRRMonthly
+	// Members holds Month's mrr_monthly rows for every dimension and member,
+	// in dimension order (transform.Dimensions) then member.
+	Members []transform.MRRMonthly
+	// PrevMembers holds the same rows for Month-1, for month-over-month
+	// change per member.
+	PrevMembers []transform.MRRMonthly
+	// Cohorts holds cohort_retention rows for cohorts from Month-11 to Month
+	// at every run month up to Month: the retention triangle.
+	Cohorts []transform.CohortRow
+	// Movements streams Month's customer_mrr_monthly rows in the order the
+	// sheet shows them. It is read once, by the workbook; a non-nil error
+	// ends the stream and fails the workbook. Nil means no rows.
+	Movements iter.Seq2[MovementRow, error]
+	// TopMovements are the month's largest customer changes by absolute
+	// amount, for the digest (a handful).
+	TopMovements []MovementRow
+	// AtRisk are the worst at-risk accounts (red first), for the digest.
+	AtRisk []AtRiskRow
+}
+
+// MovementRow is one customer's MRR movement in the month
+// (customer_mrr_monthly with the customer's name). Start is s (MRR at the
+// end of the previous month at this month's rates), End is e, Change is
+// e − s and FX is s minus the previous month's MRR at its own rates.
+type MovementRow struct {
+	CustomerID         string
+	Name               string
+	Segment            string
+	Region             string
+	Industry           string
+	AcquisitionChannel string
+	Cohort             transform.Month // 0 when unknown
+	Movement           transform.Movement
+	Start              transform.Money
+	End                transform.Money
+	Change             transform.Money
+	FX                 transform.Money
+}
+
+// CXData is everything the CX workbook and digest show for one month.
+type CXData struct {
+	Meta
+	// Surveys holds survey_monthly rows from Month-11 to Month (every
+	// dimension), in any order.
+	Surveys []SurveyRow
+	// Health holds per-month band counts from Month-11 to Month.
+	Health []HealthMonth
+	// AtRisk holds Month's red and yellow accounts, worst first.
+	AtRisk []AtRiskRow
+	// Campaigns holds Month's campaign_lift rows.
+	Campaigns []LiftRow
+	// Verbatims holds Month's detractor comments (NPS 0–6 with a comment).
+	Verbatims []Verbatim
+}
+
+// SurveyRow is a row of survey_monthly. Scores are NPS points (−100..100),
+// CSAT percent (0..100) or the CES mean; nil where suppressed (fewer than 5
+// responses).
+type SurveyRow struct {
+	Month                          transform.Month
+	SurveyType                     string // nps, csat, ces
+	Dimension                      string // all, segment, region, touchpoint
+	Member                         string
+	Responses, Skipped             int
+	Positive, Neutral, Negative    int
+	Score, StdError, CILow, CIHigh *float64
+	PrevResponses                  *int
+	PrevScore, Delta, PValue       *float64
+	Significant                    *bool
+	LowSample                      bool
+}
+
+// HealthMonth counts a month's customer_health rows by band, with the MRR
+// they carry.
+type HealthMonth struct {
+	Month              transform.Month
+	Red, Yellow, Green int
+	RedMRR, YellowMRR  transform.Money
+	GreenMRR           transform.Money
+}
+
+// AtRiskRow is a red or yellow account: its health score (0–100), band,
+// MRR at the end of the month, owner and the signals behind it.
+type AtRiskRow struct {
+	CustomerID string
+	Name       string
+	Owner      string
+	Segment    string
+	Band       string // red, yellow
+	Score      float64
+	PrevScore  *float64
+	MRR        transform.Money
+	Signals    []Signal
+}
+
+// Signal is a row of customer_signals.
+type Signal struct {
+	Signal   string // contract_request, cancel_intent, detractor, ...
+	Severity string // info, warning, critical
+	Evidence string
+}
+
+// LiftRow is a row of campaign_lift with the campaign's name. Means are
+// shares for kind "proportion" and per-member values for kind "mean";
+// relative lifts are fractions; intervals are 95%.
+type LiftRow struct {
+	CampaignID, CampaignName, Metric, Kind  string
+	NControl, NTreatment                    int
+	ControlMean, TreatmentMean              *float64
+	AbsLift, AbsCILow, AbsCIHigh, AbsPValue *float64
+	RelLift, RelCILow, RelCIHigh, RelPValue *float64
+	SRMPValue                               *float64
+	LowSample                               bool
+	Reason                                  string
+}
+
+// SRMThreshold is the sample-ratio-mismatch p-value below which a campaign
+// is flagged (CONTRACT §5).
+const SRMThreshold = 0.001
+
+// SRM reports whether the campaign's arm sizes are a sample ratio mismatch.
+func (l LiftRow) SRM() bool { return l.SRMPValue != nil && *l.SRMPValue < SRMThreshold }
+
+// Significant reports whether the absolute lift's 95% interval excludes
+// zero, and its sign.
+func (l LiftRow) Significant() (bool, int) {
+	if l.AbsCILow == nil || l.AbsCIHigh == nil {
+		return false, 0
+	}
+	switch {
+	case *l.AbsCILow > 0:
+		return true, 1
+	case *l.AbsCIHigh < 0:
+		return true, -1
+	}
+	return false, 0
+}
+
+// Verbatim is one survey comment of the month. RespondedAt is an instant;
+// it is shown in the reporting time zone.
+type Verbatim struct {
+	RespondedAt time.Time
+	CustomerID  string
+	Name        string
+	Segment     string
+	SurveyType  string
+	Score       int
+	Touchpoint  string
+	Comment     string
+}
