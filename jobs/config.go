@@ -3,8 +3,8 @@ package jobs
 import (
 	"time"
 
-	"github.com/signalsdev/signals/transform"
 	"github.com/signalsdev/signals/report"
+	"github.com/signalsdev/signals/transform"
 )
 
 // Config is everything a run needs, built once by the command from flags,

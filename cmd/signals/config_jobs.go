@@ -1,0 +1,98 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/signalsdev/signals/jobs"
+	"github.com/signalsdev/signals/report"
+	"github.com/signalsdev/signals/transform"
+)
+
+// configureJobs reads the per-job settings from the environment (and the
+// config file) into cfg: the CES scale, the health weights, phrases and
+// competitors, and mail delivery. Unset keys keep the documented defaults.
+func configureJobs(cfg *jobs.Config, e env) error {
+	if v := e.get("SIGNALS_CES_SCALE"); v != "" {
+		lo, hi, err := transform.ParseSurveyScale(v)
+		if err != nil {
+			return usagef("SIGNALS_CES_SCALE=%q: %v", v, err)
+		}
+		cfg.Surveys.CESMin, cfg.Surveys.CESMax = lo, hi
+	}
+	if v := e.get("SIGNALS_CES_EASY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return usagef("SIGNALS_CES_EASY=%q: want a whole number on the CES scale", v)
+		}
+		cfg.Surveys.CESEasy = n
+	}
+	if v := e.get("SIGNALS_HEALTH_WEIGHTS"); v != "" {
+		w, err := transform.ParseHealthWeights(v)
+		if err != nil {
+			return usagef("SIGNALS_HEALTH_WEIGHTS=%q: %v", v, err)
+		}
+		cfg.Health.Weights = w
+	}
+	for _, l := range []struct {
+		key string
+		dst *[]string
+	}{
+		{"SIGNALS_CONTRACT_PHRASES", &cfg.Health.ContractPhrases},
+		{"SIGNALS_CANCEL_PHRASES", &cfg.Health.CancelPhrases},
+		{"SIGNALS_COMPETITORS", &cfg.Health.Competitors},
+	} {
+		if v, ok := lookup(e, l.key); ok {
+			*l.dst = phraseList(v)
+		}
+	}
+	if v := e.get("SIGNALS_SENTIMENT_MONTHS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 36 {
+			return usagef("SIGNALS_SENTIMENT_MONTHS=%q: want 1 to 36", v)
+		}
+		cfg.Health.SentimentMonths = n
+	}
+	cfg.Mail = report.MailConfig{
+		SMTPURL:   e.get("SIGNALS_SMTP_URL"),
+		From:      e.get("SIGNALS_MAIL_FROM"),
+		FinanceTo: report.SplitAddresses(e.get("SIGNALS_FINANCE_TO")),
+		CXTo:      report.SplitAddresses(e.get("SIGNALS_CX_TO")),
+	}
+	if v := e.get("SIGNALS_MAX_ATTACHMENT_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return usagef("SIGNALS_MAX_ATTACHMENT_MB=%q: want a whole number of MiB", v)
+		}
+		cfg.Mail.MaxAttachmentMB = n
+	}
+	c := cfg.WithDefaults()
+	if err := c.Surveys.Validate(); err != nil {
+		return usagef("survey settings: %v", err)
+	}
+	if err := c.Health.Validate(); err != nil {
+		return usagef("health settings: %v", err)
+	}
+	return nil
+}
+
+// lookup reports a key's value and whether it is set at all.
+func lookup(e env, key string) (string, bool) {
+	v := e.get(key)
+	return v, v != ""
+}
+
+// phraseList splits a comma-separated list; "none" is the empty list, which
+// turns the signal off.
+func phraseList(v string) []string {
+	if strings.EqualFold(strings.TrimSpace(v), "none") {
+		return []string{}
+	}
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
