@@ -210,12 +210,26 @@ func (r *Runner) RunJob(ctx context.Context, j Job, m transform.Month, watermark
 	jctx, cancel := context.WithTimeout(ctx, r.Config.JobTimeout)
 	defer cancel()
 	for o.Attempts = 1; ; o.Attempts++ {
-		jc := &JobContext{
-			RunID: o.RunID, Month: m, Config: &r.Config, Warehouse: r.warehouse(),
-			Log: log, Watermark: watermark, Send: send,
+		if lock == nil || !lock.alive(jctx) {
+			// The server restarted and took the session lock with it: take
+			// it again before writing; a server still down is one more
+			// transient error to retry.
+			if lock != nil {
+				lock.release()
+			}
+			if lock, err = acquireLock(jctx, r.DB, key, r.Config.LockWait); err == nil && lock == nil {
+				err = fmt.Errorf("lost the job lock to another run after a reconnect")
+				break
+			}
 		}
-		err = r.attempt(jctx, j, jc)
-		o.RowsRead, o.RowsWritten = jc.RowsRead, jc.RowsWritten
+		if err == nil {
+			jc := &JobContext{
+				RunID: o.RunID, Month: m, Config: &r.Config, Warehouse: r.warehouse(),
+				Log: log, Watermark: watermark, Send: send,
+			}
+			err = r.attempt(jctx, j, jc)
+			o.RowsRead, o.RowsWritten = jc.RowsRead, jc.RowsWritten
+		}
 		if err == nil || !Transient(err) || o.Attempts > r.Config.Retries {
 			break
 		}
@@ -224,17 +238,6 @@ func (r *Runner) RunJob(ctx context.Context, j Job, m transform.Month, watermark
 		if serr := sleep(jctx, wait); serr != nil {
 			err = serr
 			break
-		}
-		if !lock.alive(jctx) {
-			// The server restarted and took the session lock with it.
-			lock.release()
-			if lock, err = acquireLock(jctx, r.DB, key, r.Config.LockWait); err != nil || lock == nil {
-				if err == nil {
-					err = fmt.Errorf("lost the job lock to another run after a reconnect")
-				}
-				lock = nil
-				break
-			}
 		}
 	}
 
