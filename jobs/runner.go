@@ -140,9 +140,9 @@ func (r *Runner) RunMonth(ctx context.Context, m transform.Month, js []Job, send
 }
 
 // RunJob runs one job for one month under its advisory lock and records it.
-func (r *Runner) RunJob(ctx context.Context, j Job, m transform.Month, watermark time.Time, send bool) Outcome {
+func (r *Runner) RunJob(ctx context.Context, j Job, m transform.Month, watermark time.Time, send bool) (o Outcome) {
 	start := r.Now()
-	o := Outcome{RunID: newRunID(), Job: j.Name(), Month: m}
+	o = Outcome{RunID: newRunID(), Job: j.Name(), Month: m}
 	log := r.Log.With("run_id", o.RunID, "job", o.Job, "month", m.String())
 	defer func() {
 		o.Duration = r.Now().Sub(start)
