@@ -22,6 +22,11 @@ var queries embed.FS
 //go:embed warehouse/warehouse.sql
 var Warehouse string
 
+// WarehouseIndexes are the recommended indexes on the source tables.
+//
+//go:embed warehouse/indexes.sql
+var WarehouseIndexes string
+
 //go:embed grants.sql
 var Grants string
 

@@ -191,8 +191,17 @@ func Run(ctx context.Context, db *sqlx.DB, o Options) (Stats, error) {
 	if err := restore(); err != nil {
 		return st, err
 	}
+	if _, err := tx.ExecContext(ctx, sqlfiles.WarehouseIndexes); err != nil {
+		return st, fmt.Errorf("create the recommended source indexes: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return st, fmt.Errorf("commit the seed: %w", err)
+	}
+	// Fresh statistics, so the first run's plans fit the data.
+	for _, t := range Tables() {
+		if _, err := db.ExecContext(ctx, "analyze "+t); err != nil {
+			return st, fmt.Errorf("analyze %s: %w", t, err)
+		}
 	}
 	st.Elapsed = time.Since(began)
 	return st, nil
