@@ -286,6 +286,10 @@ func (r *Runner) attempt(ctx context.Context, j Job, jc *JobContext) error {
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("set local statement_timeout = %d", r.Config.StatementTimeout.Milliseconds())); err != nil {
 		return fmt.Errorf("set statement timeout: %w", err)
 	}
+	// Room for the month's sorts and hash aggregates without spilling.
+	if _, err := tx.ExecContext(ctx, "set local work_mem = '64MB'"); err != nil {
+		return fmt.Errorf("set work_mem: %w", err)
+	}
 	jc.Tx = tx
 	if err := j.Run(ctx, jc); err != nil {
 		return err
