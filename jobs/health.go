@@ -34,6 +34,9 @@ func (Health) Run(ctx context.Context, jc *JobContext) error {
 		return extract.Inputf("no customer MRR for %s in customer_mrr_monthly: the health job scores the customers the mrr job wrote; run the mrr job for %s first (signals run --month %s --jobs mrr,health)",
 			jc.Month, jc.Month, jc.Month)
 	}
+	if err := jc.Warehouse.AnalyzeHealthInputs(ctx); err != nil {
+		return err
+	}
 	ces := jc.Config.Surveys.WithDefaults()
 	if err := ces.Validate(); err != nil {
 		return UsageError{fmt.Errorf("surveys configuration: %w", err)}
