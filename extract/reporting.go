@@ -21,114 +21,14 @@ import (
 // through q, normally the reports job's transaction, whose search_path is
 // the reporting schema.
 //
-// The row types below have the same fields as their namesakes in package
-// report, so the jobs package converts them with a plain type conversion.
+// It returns the reporting row types of package transform, which package
+// report renders as they are.
 type Reporting struct {
 	q sqlx.QueryerContext
 }
 
 // NewReporting reads through q.
 func NewReporting(q sqlx.QueryerContext) *Reporting { return &Reporting{q: q} }
-
-// MovementRow is one customer's movement in a month (customer_mrr_monthly
-// with the customer's name). Amounts in cents of the reporting currency.
-type MovementRow struct {
-	CustomerID         string
-	Name               string
-	Segment            string
-	Region             string
-	Industry           string
-	AcquisitionChannel string
-	Cohort             transform.Month
-	Movement           transform.Movement
-	Start              transform.Money
-	End                transform.Money
-	Change             transform.Money
-	FX                 transform.Money
-}
-
-// SurveyRow is a row of survey_monthly.
-type SurveyRow struct {
-	Month                          transform.Month
-	SurveyType                     string
-	Dimension                      string
-	Member                         string
-	Responses, Skipped             int
-	Positive, Neutral, Negative    int
-	Score, StdError, CILow, CIHigh *float64
-	PrevResponses                  *int
-	PrevScore, Delta, PValue       *float64
-	Significant                    *bool
-	LowSample                      bool
-}
-
-// HealthMonth counts a month's customer_health rows by band.
-type HealthMonth struct {
-	Month              transform.Month
-	Red, Yellow, Green int
-	RedMRR, YellowMRR  transform.Money
-	GreenMRR           transform.Money
-}
-
-// AtRiskRow is a red or yellow account with its signals.
-type AtRiskRow struct {
-	CustomerID string
-	Name       string
-	Owner      string
-	Segment    string
-	Band       string
-	Score      float64
-	PrevScore  *float64
-	MRR        transform.Money
-	Signals    []Signal
-}
-
-// Signal is a row of customer_signals.
-type Signal struct {
-	Signal   string
-	Severity string
-	Evidence string
-}
-
-// LiftRow is a row of campaign_lift with the campaign's name.
-type LiftRow struct {
-	CampaignID, CampaignName, Metric, Kind  string
-	NControl, NTreatment                    int
-	ControlMean, TreatmentMean              *float64
-	AbsLift, AbsCILow, AbsCIHigh, AbsPValue *float64
-	RelLift, RelCILow, RelCIHigh, RelPValue *float64
-	SRMPValue                               *float64
-	LowSample                               bool
-	Reason                                  string
-}
-
-// Verbatim is a survey comment.
-type Verbatim struct {
-	RespondedAt time.Time
-	CustomerID  string
-	Name        string
-	Segment     string
-	SurveyType  string
-	Score       int
-	Touchpoint  string
-	Comment     string
-}
-
-// DataQualityRow is a row of data_quality.
-type DataQualityRow struct {
-	Source  string
-	Check   string
-	Rows    int64
-	Example string
-}
-
-// JobStatus is the latest run of a job for a month.
-type JobStatus struct {
-	Job        string
-	Status     string
-	RunID      string
-	FinishedAt time.Time
-}
 
 func monthOf(t time.Time) transform.Month { return transform.NewMonth(t.Year(), t.Month()) }
 
@@ -222,12 +122,12 @@ type movementRow struct {
 	FX                 transform.Money `db:"fx_cents"`
 }
 
-func (x movementRow) row() MovementRow {
+func (x movementRow) row() transform.MovementRow {
 	var co transform.Month
 	if x.Cohort.Valid {
 		co = monthOf(x.Cohort.Time)
 	}
-	return MovementRow{CustomerID: x.CustomerID, Name: x.Name, Segment: x.Segment, Region: x.Region, Industry: x.Industry,
+	return transform.MovementRow{CustomerID: x.CustomerID, Name: x.Name, Segment: x.Segment, Region: x.Region, Industry: x.Industry,
 		AcquisitionChannel: x.AcquisitionChannel, Cohort: co, Movement: transform.Movement(x.Movement),
 		Start: x.Start, End: x.End, Change: x.Change, FX: x.FX}
 }
@@ -236,18 +136,18 @@ func (x movementRow) row() MovementRow {
 // are read one at a time: nothing holds the whole month. The stream ends
 // early when the consumer stops; a query error is yielded last. While it
 // runs, no other query may use the same transaction.
-func (r *Reporting) Movements(ctx context.Context, m transform.Month) iter.Seq2[MovementRow, error] {
-	return func(yield func(MovementRow, error) bool) {
+func (r *Reporting) Movements(ctx context.Context, m transform.Month) iter.Seq2[transform.MovementRow, error] {
+	return func(yield func(transform.MovementRow, error) bool) {
 		rows, err := r.q.QueryxContext(ctx, sqlfiles.Query("report_movements"), m.Date())
 		if err != nil {
-			yield(MovementRow{}, fmt.Errorf("select movements for %s: %w", m, err))
+			yield(transform.MovementRow{}, fmt.Errorf("select movements for %s: %w", m, err))
 			return
 		}
 		defer rows.Close()
 		var x movementRow
 		for rows.Next() {
 			if err := rows.StructScan(&x); err != nil {
-				yield(MovementRow{}, fmt.Errorf("scan movements for %s: %w", m, err))
+				yield(transform.MovementRow{}, fmt.Errorf("scan movements for %s: %w", m, err))
 				return
 			}
 			if !yield(x.row(), nil) {
@@ -255,18 +155,18 @@ func (r *Reporting) Movements(ctx context.Context, m transform.Month) iter.Seq2[
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(MovementRow{}, fmt.Errorf("read movements for %s: %w", m, err))
+			yield(transform.MovementRow{}, fmt.Errorf("read movements for %s: %w", m, err))
 		}
 	}
 }
 
 // TopMovements returns month m's n largest customer changes (not flat).
-func (r *Reporting) TopMovements(ctx context.Context, m transform.Month, n int) ([]MovementRow, error) {
+func (r *Reporting) TopMovements(ctx context.Context, m transform.Month, n int) ([]transform.MovementRow, error) {
 	var rows []movementRow
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_top_movements"), m.Date(), n); err != nil {
 		return nil, fmt.Errorf("select top movements for %s: %w", m, err)
 	}
-	out := make([]MovementRow, len(rows))
+	out := make([]transform.MovementRow, len(rows))
 	for i, x := range rows {
 		out[i] = x.row()
 	}
@@ -274,7 +174,7 @@ func (r *Reporting) TopMovements(ctx context.Context, m transform.Month, n int) 
 }
 
 // SurveyMonths returns the survey_monthly rows of months first to last.
-func (r *Reporting) SurveyMonths(ctx context.Context, first, last transform.Month) ([]SurveyRow, error) {
+func (r *Reporting) SurveyMonths(ctx context.Context, first, last transform.Month) ([]transform.SurveyRow, error) {
 	var rows []struct {
 		Month         time.Time `db:"month"`
 		SurveyType    string    `db:"survey_type"`
@@ -299,9 +199,9 @@ func (r *Reporting) SurveyMonths(ctx context.Context, first, last transform.Mont
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_survey_months"), first.Date(), last.Date()); err != nil {
 		return nil, fmt.Errorf("select survey_monthly %s to %s: %w", first, last, err)
 	}
-	out := make([]SurveyRow, len(rows))
+	out := make([]transform.SurveyRow, len(rows))
 	for i, x := range rows {
-		out[i] = SurveyRow{Month: monthOf(x.Month), SurveyType: x.SurveyType, Dimension: x.Dimension, Member: x.Member,
+		out[i] = transform.SurveyRow{Month: monthOf(x.Month), SurveyType: x.SurveyType, Dimension: x.Dimension, Member: x.Member,
 			Responses: x.Responses, Skipped: x.Skipped, Positive: x.Positive, Neutral: x.Neutral, Negative: x.Negative,
 			Score: x.Score, StdError: x.StdError, CILow: x.CILow, CIHigh: x.CIHigh, PrevResponses: x.PrevResponses,
 			PrevScore: x.PrevScore, Delta: x.Delta, PValue: x.PValue, Significant: x.Significant, LowSample: x.LowSample}
@@ -311,7 +211,7 @@ func (r *Reporting) SurveyMonths(ctx context.Context, first, last transform.Mont
 
 // HealthMonths returns band counts of customer_health for months first to
 // last (months without scores are absent).
-func (r *Reporting) HealthMonths(ctx context.Context, first, last transform.Month) ([]HealthMonth, error) {
+func (r *Reporting) HealthMonths(ctx context.Context, first, last transform.Month) ([]transform.HealthMonth, error) {
 	var rows []struct {
 		Month  time.Time       `db:"month"`
 		Red    int             `db:"red"`
@@ -324,16 +224,16 @@ func (r *Reporting) HealthMonths(ctx context.Context, first, last transform.Mont
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_health_months"), first.Date(), last.Date()); err != nil {
 		return nil, fmt.Errorf("select customer_health %s to %s: %w", first, last, err)
 	}
-	out := make([]HealthMonth, len(rows))
+	out := make([]transform.HealthMonth, len(rows))
 	for i, x := range rows {
-		out[i] = HealthMonth{Month: monthOf(x.Month), Red: x.Red, Yellow: x.Yellow, Green: x.Green, RedMRR: x.RedM, YellowMRR: x.YelM, GreenMRR: x.GreenM}
+		out[i] = transform.HealthMonth{Month: monthOf(x.Month), Red: x.Red, Yellow: x.Yellow, Green: x.Green, RedMRR: x.RedM, YellowMRR: x.YelM, GreenMRR: x.GreenM}
 	}
 	return out, nil
 }
 
 // AtRisk returns month m's red and yellow accounts, worst first, each with
 // its signals (most severe first).
-func (r *Reporting) AtRisk(ctx context.Context, m transform.Month) ([]AtRiskRow, error) {
+func (r *Reporting) AtRisk(ctx context.Context, m transform.Month) ([]transform.AtRiskRow, error) {
 	var rows []struct {
 		CustomerID string          `db:"customer_id"`
 		Name       string          `db:"name"`
@@ -356,20 +256,20 @@ func (r *Reporting) AtRisk(ctx context.Context, m transform.Month) ([]AtRiskRow,
 	if err := sqlx.SelectContext(ctx, r.q, &sigs, sqlfiles.Query("report_signals"), m.Date()); err != nil {
 		return nil, fmt.Errorf("select signals for %s: %w", m, err)
 	}
-	by := map[string][]Signal{}
+	by := map[string][]transform.Signal{}
 	for _, s := range sigs {
-		by[s.CustomerID] = append(by[s.CustomerID], Signal{Signal: s.Signal, Severity: s.Severity, Evidence: s.Evidence})
+		by[s.CustomerID] = append(by[s.CustomerID], transform.Signal{Signal: s.Signal, Severity: s.Severity, Evidence: s.Evidence})
 	}
-	out := make([]AtRiskRow, len(rows))
+	out := make([]transform.AtRiskRow, len(rows))
 	for i, x := range rows {
-		out[i] = AtRiskRow{CustomerID: x.CustomerID, Name: x.Name, Owner: x.Owner, Segment: x.Segment, Band: x.Band,
+		out[i] = transform.AtRiskRow{CustomerID: x.CustomerID, Name: x.Name, Owner: x.Owner, Segment: x.Segment, Band: x.Band,
 			Score: x.Score, PrevScore: x.PrevScore, MRR: x.MRR, Signals: by[x.CustomerID]}
 	}
 	return out, nil
 }
 
 // CampaignLift returns month m's campaign_lift rows.
-func (r *Reporting) CampaignLift(ctx context.Context, m transform.Month) ([]LiftRow, error) {
+func (r *Reporting) CampaignLift(ctx context.Context, m transform.Month) ([]transform.LiftRow, error) {
 	var rows []struct {
 		CampaignID    string   `db:"campaign_id"`
 		CampaignName  string   `db:"campaign_name"`
@@ -394,9 +294,9 @@ func (r *Reporting) CampaignLift(ctx context.Context, m transform.Month) ([]Lift
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_campaign_lift"), m.Date()); err != nil {
 		return nil, fmt.Errorf("select campaign_lift for %s: %w", m, err)
 	}
-	out := make([]LiftRow, len(rows))
+	out := make([]transform.LiftRow, len(rows))
 	for i, x := range rows {
-		out[i] = LiftRow{CampaignID: x.CampaignID, CampaignName: x.CampaignName, Metric: x.Metric, Kind: x.Kind,
+		out[i] = transform.LiftRow{CampaignID: x.CampaignID, CampaignName: x.CampaignName, Metric: x.Metric, Kind: x.Kind,
 			NControl: x.NControl, NTreatment: x.NTreatment, ControlMean: x.ControlMean, TreatmentMean: x.TreatmentMean,
 			AbsLift: x.AbsLift, AbsCILow: x.AbsCILow, AbsCIHigh: x.AbsCIHigh, AbsPValue: x.AbsPValue,
 			RelLift: x.RelLift, RelCILow: x.RelCILow, RelCIHigh: x.RelCIHigh, RelPValue: x.RelPValue,
@@ -407,7 +307,7 @@ func (r *Reporting) CampaignLift(ctx context.Context, m transform.Month) ([]Lift
 
 // Verbatims returns up to limit NPS detractor comments of month m (in time
 // zone loc) from survey.responses, lowest score first.
-func (r *Reporting) Verbatims(ctx context.Context, m transform.Month, loc *time.Location, limit int) ([]Verbatim, error) {
+func (r *Reporting) Verbatims(ctx context.Context, m transform.Month, loc *time.Location, limit int) ([]transform.Verbatim, error) {
 	var rows []struct {
 		RespondedAt time.Time `db:"responded_at"`
 		CustomerID  string    `db:"customer_id"`
@@ -421,15 +321,15 @@ func (r *Reporting) Verbatims(ctx context.Context, m transform.Month, loc *time.
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_verbatims"), m.Start(loc), m.End(loc), limit); err != nil {
 		return nil, fmt.Errorf("select detractor comments for %s: %w", m, err)
 	}
-	out := make([]Verbatim, len(rows))
+	out := make([]transform.Verbatim, len(rows))
 	for i, x := range rows {
-		out[i] = Verbatim(x)
+		out[i] = transform.Verbatim(x)
 	}
 	return out, nil
 }
 
 // DataQuality returns month m's data_quality rows.
-func (r *Reporting) DataQuality(ctx context.Context, m transform.Month) ([]DataQualityRow, error) {
+func (r *Reporting) DataQuality(ctx context.Context, m transform.Month) ([]transform.DataQualityRow, error) {
 	var rows []struct {
 		Source  string `db:"source"`
 		Check   string `db:"check"`
@@ -439,15 +339,15 @@ func (r *Reporting) DataQuality(ctx context.Context, m transform.Month) ([]DataQ
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_data_quality"), m.Date()); err != nil {
 		return nil, fmt.Errorf("select data_quality for %s: %w", m, err)
 	}
-	out := make([]DataQualityRow, len(rows))
+	out := make([]transform.DataQualityRow, len(rows))
 	for i, x := range rows {
-		out[i] = DataQualityRow(x)
+		out[i] = transform.DataQualityRow(x)
 	}
 	return out, nil
 }
 
 // JobStatuses returns the latest run of each job for month m.
-func (r *Reporting) JobStatuses(ctx context.Context, m transform.Month) ([]JobStatus, error) {
+func (r *Reporting) JobStatuses(ctx context.Context, m transform.Month) ([]transform.JobStatus, error) {
 	var rows []struct {
 		Job        string       `db:"job"`
 		Status     string       `db:"status"`
@@ -457,9 +357,9 @@ func (r *Reporting) JobStatuses(ctx context.Context, m transform.Month) ([]JobSt
 	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_job_status"), m.Date()); err != nil {
 		return nil, fmt.Errorf("select job runs for %s: %w", m, err)
 	}
-	out := make([]JobStatus, len(rows))
+	out := make([]transform.JobStatus, len(rows))
 	for i, x := range rows {
-		out[i] = JobStatus{Job: x.Job, Status: x.Status, RunID: x.RunID, FinishedAt: x.FinishedAt.Time}
+		out[i] = transform.JobStatus{Job: x.Job, Status: x.Status, RunID: x.RunID, FinishedAt: x.FinishedAt.Time}
 	}
 	return out, nil
 }

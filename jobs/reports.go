@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -98,7 +97,7 @@ func (r Reports) Run(ctx context.Context, jc *JobContext) error {
 	}
 	jc.RowsRead += int64(len(fin.Trend) + len(fin.Members) + len(fin.PrevMembers) + len(fin.Cohorts) + len(fin.TopMovements) +
 		len(cx.Surveys) + len(cx.Health) + len(cx.AtRisk) + len(cx.Campaigns) + len(cx.Verbatims))
-	fin.Movements = convertMovements(rd.Movements(ctx, m))
+	fin.Movements = rd.Movements(ctx, m)
 
 	finPath := filepath.Join(dir, "finance-"+m.String()+".xlsx")
 	finInfo, err := writeWorkbook(finPath, func(w io.Writer) (report.WorkbookInfo, error) { return report.WriteFinanceWorkbook(w, fin) })
@@ -181,12 +180,10 @@ func (r Reports) meta(ctx context.Context, rd *extract.Reporting, jc *JobContext
 	}
 	for _, j := range jobs {
 		if j.Job != r.Name() {
-			meta.Jobs = append(meta.Jobs, report.JobStatus(j))
+			meta.Jobs = append(meta.Jobs, j)
 		}
 	}
-	for _, q := range dq {
-		meta.DataQuality = append(meta.DataQuality, report.DataQualityRow(q))
-	}
+	meta.DataQuality = dq
 	return meta, nil
 }
 
@@ -202,7 +199,7 @@ func failedJobs(js []report.JobStatus) []string {
 	return out
 }
 
-func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, meta report.Meta, atRisk []extract.AtRiskRow) (*report.FinanceData, error) {
+func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, meta report.Meta, atRisk []transform.AtRiskRow) (*report.FinanceData, error) {
 	trend, err := rd.MRRMonths(ctx, m.Add(-12), m, []string{"all"})
 	if err != nil {
 		return nil, err
@@ -219,7 +216,7 @@ func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, 
 	if err != nil {
 		return nil, err
 	}
-	d := &report.FinanceData{Meta: meta, Trend: trend, Cohorts: cohorts, AtRisk: convertAtRisk(atRisk)}
+	d := &report.FinanceData{Meta: meta, Trend: trend, Cohorts: cohorts, TopMovements: top, AtRisk: atRisk}
 	for _, r := range members {
 		if r.Month == m {
 			d.Members = append(d.Members, r)
@@ -236,13 +233,10 @@ func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, 
 	}
 	slices.SortStableFunc(d.Members, order)
 	slices.SortStableFunc(d.PrevMembers, order)
-	for _, t := range top {
-		d.TopMovements = append(d.TopMovements, report.MovementRow(t))
-	}
 	return d, nil
 }
 
-func cxData(ctx context.Context, rd *extract.Reporting, m transform.Month, loc *time.Location, meta report.Meta, atRisk []extract.AtRiskRow) (*report.CXData, error) {
+func cxData(ctx context.Context, rd *extract.Reporting, m transform.Month, loc *time.Location, meta report.Meta, atRisk []transform.AtRiskRow) (*report.CXData, error) {
 	surveys, err := rd.SurveyMonths(ctx, m.Add(-11), m)
 	if err != nil {
 		return nil, err
@@ -259,42 +253,7 @@ func cxData(ctx context.Context, rd *extract.Reporting, m transform.Month, loc *
 	if err != nil {
 		return nil, err
 	}
-	d := &report.CXData{Meta: meta, AtRisk: convertAtRisk(atRisk)}
-	for _, s := range surveys {
-		d.Surveys = append(d.Surveys, report.SurveyRow(s))
-	}
-	for _, h := range health {
-		d.Health = append(d.Health, report.HealthMonth(h))
-	}
-	for _, l := range lift {
-		d.Campaigns = append(d.Campaigns, report.LiftRow(l))
-	}
-	for _, v := range verb {
-		d.Verbatims = append(d.Verbatims, report.Verbatim(v))
-	}
-	return d, nil
-}
-
-func convertAtRisk(rows []extract.AtRiskRow) []report.AtRiskRow {
-	out := make([]report.AtRiskRow, len(rows))
-	for i, a := range rows {
-		out[i] = report.AtRiskRow{CustomerID: a.CustomerID, Name: a.Name, Owner: a.Owner, Segment: a.Segment,
-			Band: a.Band, Score: a.Score, PrevScore: a.PrevScore, MRR: a.MRR}
-		for _, s := range a.Signals {
-			out[i].Signals = append(out[i].Signals, report.Signal(s))
-		}
-	}
-	return out
-}
-
-func convertMovements(seq iter.Seq2[extract.MovementRow, error]) iter.Seq2[report.MovementRow, error] {
-	return func(yield func(report.MovementRow, error) bool) {
-		for r, err := range seq {
-			if !yield(report.MovementRow(r), err) {
-				return
-			}
-		}
-	}
+	return &report.CXData{Meta: meta, Surveys: surveys, Health: health, AtRisk: atRisk, Campaigns: lift, Verbatims: verb}, nil
 }
 
 // writeWorkbook renders a workbook to path through a temporary file in the

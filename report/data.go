@@ -33,21 +33,11 @@ type Meta struct {
 
 // JobStatus is the latest run of one job for the reporting month, from
 // job_runs.
-type JobStatus struct {
-	Job        string
-	Status     string // running, succeeded, failed, cancelled, skipped
-	RunID      string
-	FinishedAt time.Time // zero while running
-}
+type JobStatus = transform.JobStatus
 
 // DataQualityRow is a row of data_quality: rows of a source that failed a
 // check in the month and were left out of the results.
-type DataQualityRow struct {
-	Source  string
-	Check   string
-	Rows    int64
-	Example string
-}
+type DataQualityRow = transform.DataQualityRow
 
 // FinanceData is everything the finance workbook and digest show for one
 // month. Money is in Meta.Currency.
@@ -77,23 +67,8 @@ type FinanceData struct {
 }
 
 // MovementRow is one customer's MRR movement in the month
-// (customer_mrr_monthly with the customer's name). Start is s (MRR at the
-// end of the previous month at this month's rates), End is e, Change is
-// e − s and FX is s minus the previous month's MRR at its own rates.
-type MovementRow struct {
-	CustomerID         string
-	Name               string
-	Segment            string
-	Region             string
-	Industry           string
-	AcquisitionChannel string
-	Cohort             transform.Month // 0 when unknown
-	Movement           transform.Movement
-	Start              transform.Money
-	End                transform.Money
-	Change             transform.Money
-	FX                 transform.Money
-}
+// (customer_mrr_monthly with the customer's name); see transform.MovementRow.
+type MovementRow = transform.MovementRow
 
 // CXData is everything the CX workbook and digest show for one month.
 type CXData struct {
@@ -111,98 +86,28 @@ type CXData struct {
 	Verbatims []Verbatim
 }
 
-// SurveyRow is a row of survey_monthly. Scores are NPS points (−100..100),
-// CSAT percent (0..100) or the CES mean; nil where suppressed (fewer than 5
-// responses).
-type SurveyRow struct {
-	Month                          transform.Month
-	SurveyType                     string // nps, csat, ces
-	Dimension                      string // all, segment, region, touchpoint
-	Member                         string
-	Responses, Skipped             int
-	Positive, Neutral, Negative    int
-	Score, StdError, CILow, CIHigh *float64
-	PrevResponses                  *int
-	PrevScore, Delta, PValue       *float64
-	Significant                    *bool
-	LowSample                      bool
-}
+// SurveyRow is a row of survey_monthly; see transform.SurveyRow.
+type SurveyRow = transform.SurveyRow
 
 // HealthMonth counts a month's customer_health rows by band, with the MRR
 // they carry.
-type HealthMonth struct {
-	Month              transform.Month
-	Red, Yellow, Green int
-	RedMRR, YellowMRR  transform.Money
-	GreenMRR           transform.Money
-}
+type HealthMonth = transform.HealthMonth
 
-// AtRiskRow is a red or yellow account: its health score (0–100), band,
-// MRR at the end of the month, owner and the signals behind it.
-type AtRiskRow struct {
-	CustomerID string
-	Name       string
-	Owner      string
-	Segment    string
-	Band       string // red, yellow
-	Score      float64
-	PrevScore  *float64
-	MRR        transform.Money
-	Signals    []Signal
-}
+// AtRiskRow is a red or yellow account with the signals behind it; see
+// transform.AtRiskRow.
+type AtRiskRow = transform.AtRiskRow
 
 // Signal is a row of customer_signals.
-type Signal struct {
-	Signal   string // contract_request, cancel_intent, detractor, ...
-	Severity string // info, warning, critical
-	Evidence string
-}
+type Signal = transform.Signal
 
-// LiftRow is a row of campaign_lift with the campaign's name. Means are
-// shares for kind "proportion" and per-member values for kind "mean";
-// relative lifts are fractions; intervals are 95%.
-type LiftRow struct {
-	CampaignID, CampaignName, Metric, Kind  string
-	NControl, NTreatment                    int
-	ControlMean, TreatmentMean              *float64
-	AbsLift, AbsCILow, AbsCIHigh, AbsPValue *float64
-	RelLift, RelCILow, RelCIHigh, RelPValue *float64
-	SRMPValue                               *float64
-	LowSample                               bool
-	Reason                                  string
-}
+// LiftRow is a row of campaign_lift with the campaign's name; see
+// transform.LiftRow, which also declares its SRM and Significant methods.
+type LiftRow = transform.LiftRow
 
 // SRMThreshold is the sample-ratio-mismatch p-value below which a campaign
 // is flagged (CONTRACT §5).
-const SRMThreshold = 0.001
-
-// SRM reports whether the campaign's arm sizes are a sample ratio mismatch.
-func (l LiftRow) SRM() bool { return l.SRMPValue != nil && *l.SRMPValue < SRMThreshold }
-
-// Significant reports whether the absolute lift's 95% interval excludes
-// zero, and its sign.
-func (l LiftRow) Significant() (bool, int) {
-	if l.AbsCILow == nil || l.AbsCIHigh == nil {
-		return false, 0
-	}
-	switch {
-	case *l.AbsCILow > 0:
-		return true, 1
-	case *l.AbsCIHigh < 0:
-		return true, -1
-	}
-	return false, 0
-}
+const SRMThreshold = transform.LiftSRMThreshold
 
 // Verbatim is one survey comment of the month. RespondedAt is an instant;
 // it is shown in the reporting time zone.
-type Verbatim struct {
-	RespondedAt time.Time
-	CustomerID  string
-	Name        string
-	Segment     string
-	SurveyType  string
-	Score       int
-	Touchpoint  string
-	Comment     string
-}
+type Verbatim = transform.Verbatim
