@@ -156,12 +156,3 @@ func (w *Warehouse) HealthCustomers(ctx context.Context, m transform.Month, loc 
 	}
 	return n, nil
 }
-
-// AnalyzeHealthInputs refreshes the statistics of the reporting tables the
-// health query reads (query health_analyze), on its own connection.
-func (w *Warehouse) AnalyzeHealthInputs(ctx context.Context) error {
-	if _, err := w.db.ExecContext(ctx, sqlfiles.Query("health_analyze")); err != nil {
-		return fmt.Errorf("analyze the health job's inputs: %w", err)
-	}
-	return nil
-}

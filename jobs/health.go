@@ -34,7 +34,7 @@ func (Health) Run(ctx context.Context, jc *JobContext) error {
 		return extract.Inputf("no customer MRR for %s in customer_mrr_monthly: the health job scores the customers the mrr job wrote; run the mrr job for %s first (signals run --month %s --jobs mrr,health)",
 			jc.Month, jc.Month, jc.Month)
 	}
-	if err := jc.Warehouse.AnalyzeHealthInputs(ctx); err != nil {
+	if err := jc.Warehouse.AnalyzeReporting(ctx); err != nil {
 		return err
 	}
 	ces := jc.Config.Surveys.WithDefaults()
