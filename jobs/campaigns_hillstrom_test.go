@@ -14,6 +14,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/signalsdev/signals/internal/pgtest"
 	"github.com/signalsdev/signals/transform"
 )
 
@@ -100,7 +101,7 @@ func readHillstrom(t *testing.T) []hillstromRow {
 func TestCampaignsHillstrom(t *testing.T) {
 	t.Parallel()
 	rows := readHillstrom(t)
-	rdb := newCampaignDB(t)
+	rdb := pgtest.ReportingDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 

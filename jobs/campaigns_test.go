@@ -14,26 +14,8 @@ import (
 
 	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/internal/pgtest"
-	"github.com/signalsdev/signals/load"
 	"github.com/signalsdev/signals/transform"
 )
-
-// newCampaignDB returns a handle on a fresh test database holding the empty
-// warehouse and the migrated reporting schema (its search_path).
-func newCampaignDB(t *testing.T) *sqlx.DB {
-	t.Helper()
-	db := pgtest.New(t, pgtest.WithWarehouse())
-	u, err := load.ConnURL(db.URL, "reporting")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := sqlx.MustOpen("postgres", u)
-	t.Cleanup(func() { rdb.Close() })
-	if _, err := load.Migrate(context.Background(), rdb.DB, "reporting"); err != nil {
-		t.Fatal(err)
-	}
-	return rdb
-}
 
 // runCampaigns runs the job for month m in loc and commits.
 func runCampaigns(t *testing.T, rdb *sqlx.DB, m transform.Month, loc *time.Location) *JobContext {
@@ -97,7 +79,7 @@ func ns(s string) sql.NullString   { return sql.NullString{String: s, Valid: tru
 // arms and unknown campaigns go to data_quality; a rerun replaces the month.
 func TestCampaignsWindows(t *testing.T) {
 	t.Parallel()
-	rdb := newCampaignDB(t)
+	rdb := pgtest.ReportingDB(t)
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/signalsdev/signals/internal/pgtest"
 	"github.com/signalsdev/signals/jobs"
 	"github.com/signalsdev/signals/transform"
 )
@@ -75,7 +76,7 @@ values ('2025-12-01', 'h-healthy', 88.5, 'green', '{}');
 
 func TestHealthJob(t *testing.T) {
 	t.Parallel()
-	rdb := surveyTestDB(t)
+	rdb := pgtest.ReportingDB(t)
 	surveyMustExec(t, rdb, healthFixture)
 	jan := transform.NewMonth(2026, 1)
 	cfg := jobs.Config{Loc: time.UTC, Health: transform.HealthConfig{Competitors: []string{"Acme"}}}
@@ -182,7 +183,7 @@ func TestHealthJob(t *testing.T) {
 // job fails with an input error that says to run the mrr job first.
 func TestHealthNeedsMRR(t *testing.T) {
 	t.Parallel()
-	rdb := surveyTestDB(t)
+	rdb := pgtest.ReportingDB(t)
 	err := surveyRunJob(t, rdb, jobs.Health{}, transform.NewMonth(2026, 1), jobs.Config{}, slog.Default())
 	if err == nil || !jobs.IsUsage(err) || !strings.Contains(err.Error(), "run the mrr job for 2026-01 first") {
 		t.Fatalf("health without mrr: error %v, want an input error telling to run the mrr job", err)
@@ -194,7 +195,7 @@ func TestHealthNeedsMRR(t *testing.T) {
 // customer gets its row, and every signal stays with its customer.
 func TestHealthJobBatches(t *testing.T) {
 	t.Parallel()
-	rdb := surveyTestDB(t)
+	rdb := pgtest.ReportingDB(t)
 	surveyMustExec(t, rdb, `
 insert into billing.subscriptions (subscription_id, customer_id, plan, currency, interval_months, amount, started_at)
 select 's' || i, 'b' || lpad(i::text, 5, '0'), 'pro', 'USD', 1, 10.00, '2025-06-01T00:00:00Z' from generate_series(1, 4500) i;

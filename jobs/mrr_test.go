@@ -21,7 +21,6 @@ import (
 	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/internal/pgtest"
 	"github.com/signalsdev/signals/jobs"
-	"github.com/signalsdev/signals/load"
 	"github.com/signalsdev/signals/transform"
 )
 
@@ -40,16 +39,7 @@ func newFixture(t *testing.T, tz string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := pgtest.New(t, pgtest.WithWarehouse())
-	u, err := load.ConnURL(db.URL, "reporting")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := sqlx.MustOpen("postgres", u)
-	t.Cleanup(func() { rdb.Close() })
-	if _, err := load.Migrate(t.Context(), rdb.DB, "reporting"); err != nil {
-		t.Fatal(err)
-	}
+	db, rdb := pgtest.NewReporting(t)
 	return &fixture{db: db, rdb: rdb, cfg: jobs.Config{Loc: loc, Currency: "USD"}.WithDefaults()}
 }
 

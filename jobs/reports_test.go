@@ -22,29 +22,11 @@ import (
 
 	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/internal/pgtest"
-	"github.com/signalsdev/signals/load"
 	"github.com/signalsdev/signals/report"
 	"github.com/signalsdev/signals/transform"
 )
 
 var sept = transform.NewMonth(2026, time.September)
-
-// reportingDB is a fresh database with the (empty) warehouse schema and the
-// migrated reporting schema, connected with search_path = reporting.
-func reportingDB(t *testing.T) *sqlx.DB {
-	t.Helper()
-	db := pgtest.New(t, pgtest.WithWarehouse())
-	u, err := load.ConnURL(db.URL, "reporting")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := sqlx.MustOpen("postgres", u)
-	t.Cleanup(func() { rdb.Close() })
-	if _, err := load.Migrate(context.Background(), rdb.DB, "reporting"); err != nil {
-		t.Fatal(err)
-	}
-	return rdb
-}
 
 // seedReporting writes one small month of results, as the other jobs would.
 func seedReporting(t *testing.T, db *sqlx.DB) {
@@ -205,7 +187,7 @@ func walkPart(t *testing.T, p *parsedMail, ctype, cte, disp, cid string, body io
 
 func TestReportsDeliverOverSMTP(t *testing.T) {
 	t.Parallel()
-	db := reportingDB(t)
+	db := pgtest.ReportingDB(t)
 	seedReporting(t, db)
 	srv := startSMTP(t, nil)
 	cfg := testConfig(t, report.MailConfig{SMTPURL: srv.URL(), From: "signals <signals@example.com>",
@@ -347,7 +329,7 @@ func keys[V any](m map[string]V) []string {
 // the others; a permanent rejection is not retried and fails the job.
 func TestReportsRecipientFailure(t *testing.T) {
 	t.Parallel()
-	db := reportingDB(t)
+	db := pgtest.ReportingDB(t)
 	seedReporting(t, db)
 	srv := startSMTP(t, func(rcpt string, attempt int) error {
 		switch {
@@ -408,7 +390,7 @@ func TestReportsRecipientFailure(t *testing.T) {
 // results still renders workbooks that say so.
 func TestReportsOutboxAndEmptyMonth(t *testing.T) {
 	t.Parallel()
-	db := reportingDB(t)
+	db := pgtest.ReportingDB(t)
 	cfg := testConfig(t, report.MailConfig{FinanceTo: []string{"cfo@example.com"}})
 	if err := runReports(t, db, cfg, "00000000-0000-4000-8000-000000000021", Reports{}, nil); err != nil {
 		t.Fatalf("reports on an empty month: %v", err)
@@ -444,7 +426,7 @@ func TestReportsOutboxAndEmptyMonth(t *testing.T) {
 // Digests are never sent for a month whose jobs failed.
 func TestReportsNoDigestAfterFailedJob(t *testing.T) {
 	t.Parallel()
-	db := reportingDB(t)
+	db := pgtest.ReportingDB(t)
 	seedReporting(t, db)
 	db.MustExec(`insert into job_runs (run_id, job, month, status, started_at, finished_at, error)
 		values ('00000000-0000-4000-8000-0000000000bb', 'mrr', '2026-09-01', 'failed', '2026-10-02 07:00+00', '2026-10-02 07:01+00', 'boom')`)
@@ -491,7 +473,7 @@ func TestAttachmentLimit(t *testing.T) {
 // The reports job renders what the mrr job actually writes.
 func TestReportsAfterMRRJob(t *testing.T) {
 	t.Parallel()
-	db := reportingDB(t)
+	db := pgtest.ReportingDB(t)
 	db.MustExec(`
 insert into crm.customers (customer_id, name, segment, created_at) values
  ('C1', 'One', 'SMB', '2026-07-01'), ('C2', 'Two', 'SMB', '2026-07-01'), ('C3', '@Three', 'Enterprise', '2026-07-01');

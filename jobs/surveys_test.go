@@ -16,27 +16,8 @@ import (
 	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/internal/pgtest"
 	"github.com/signalsdev/signals/jobs"
-	"github.com/signalsdev/signals/load"
 	"github.com/signalsdev/signals/transform"
 )
-
-// surveyTestDB returns a handle on a fresh database with the empty source
-// warehouse and the migrated reporting schema, as the job sees it:
-// search_path is the reporting schema, source tables are qualified.
-func surveyTestDB(t *testing.T) *sqlx.DB {
-	t.Helper()
-	db := pgtest.New(t, pgtest.WithWarehouse())
-	u, err := load.ConnURL(db.URL, "reporting")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := sqlx.MustOpen("postgres", u)
-	t.Cleanup(func() { rdb.Close() })
-	if _, err := load.Migrate(context.Background(), rdb.DB, "reporting"); err != nil {
-		t.Fatal(err)
-	}
-	return rdb
-}
 
 // surveyRunJob runs job for month m in one committed transaction, logging
 // into log.
@@ -143,7 +124,7 @@ insert into reporting.data_quality values ('2026-01-01', 'billing.invoices', 'ne
 
 func TestSurveysJob(t *testing.T) {
 	t.Parallel()
-	rdb := surveyTestDB(t)
+	rdb := pgtest.ReportingDB(t)
 	surveyMustExec(t, rdb, surveyFixture)
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
@@ -244,7 +225,7 @@ func TestSurveysJob(t *testing.T) {
 // February in UTC.
 func TestSurveysMonthBoundary(t *testing.T) {
 	t.Parallel()
-	rdb := surveyTestDB(t)
+	rdb := pgtest.ReportingDB(t)
 	surveyMustExec(t, rdb, `insert into survey.responses (response_id, customer_id, survey_type, score, responded_at)
 		select 'r' || i, 'c1', 'csat', 5, timestamptz '2026-01-20T12:00:00Z' + i * interval '1 hour' from generate_series(1, 5) i;
 		insert into survey.responses values ('edge', 'c1', 'csat', 1, null, null, '2026-02-01T03:00:00Z')`)

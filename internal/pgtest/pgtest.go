@@ -30,6 +30,7 @@ import (
 	_ "github.com/lib/pq" // the PostgreSQL driver
 
 	"github.com/signalsdev/signals/internal/pgcluster"
+	"github.com/signalsdev/signals/load"
 	sqlfiles "github.com/signalsdev/signals/sql"
 )
 
@@ -185,4 +186,35 @@ func (d *DB) Exec(tb testing.TB, query string, args ...any) {
 	if _, err := d.DB.Exec(query, args...); err != nil {
 		tb.Fatalf("pgtest: %v\n%s", err, query)
 	}
+}
+
+// NewReporting creates a database with the empty source warehouse and the
+// migrated reporting schema, and returns it with a second handle connected
+// as signals connects: search_path is the reporting schema, so reporting
+// tables are unqualified and source tables qualified.
+func NewReporting(tb testing.TB) (*DB, *sqlx.DB) {
+	tb.Helper()
+	db := New(tb, WithWarehouse())
+	u, err := load.ConnURL(db.URL, "reporting")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rdb, err := sqlx.Open("postgres", u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { rdb.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := load.Migrate(ctx, rdb.DB, "reporting"); err != nil {
+		tb.Fatalf("pgtest: migrate the reporting schema: %v", err)
+	}
+	return db, rdb
+}
+
+// ReportingDB is NewReporting for a test that needs only the signals handle.
+func ReportingDB(tb testing.TB) *sqlx.DB {
+	tb.Helper()
+	_, rdb := NewReporting(tb)
+	return rdb
 }
