@@ -70,13 +70,3 @@ func (w *Warehouse) Watermark(ctx context.Context) (time.Time, error) {
 	}
 	return *t, nil
 }
-
-// AnalyzeReporting refreshes the statistics of the per-customer reporting
-// tables (query reporting_analyze) on its own connection, before a job plans
-// queries over what an earlier job of the month just wrote.
-func (w *Warehouse) AnalyzeReporting(ctx context.Context) error {
-	if _, err := w.db.ExecContext(ctx, sqlfiles.Query("reporting_analyze")); err != nil {
-		return fmt.Errorf("analyze the reporting tables: %w", err)
-	}
-	return nil
-}

@@ -24,6 +24,9 @@ func (Health) Name() string { return "health" }
 // Source implements Job.
 func (Health) Source() string { return "billing.subscriptions" }
 
+// BulkTables implements BulkWriter.
+func (Health) BulkTables() []string { return []string{"customer_health", "customer_signals"} }
+
 // Run implements Job.
 func (Health) Run(ctx context.Context, jc *JobContext) error {
 	ready, err := jc.Warehouse.HealthMRRReady(ctx, jc.Month)
@@ -33,9 +36,6 @@ func (Health) Run(ctx context.Context, jc *JobContext) error {
 	if !ready {
 		return extract.Inputf("no customer MRR for %s in customer_mrr_monthly: the health job scores the customers the mrr job wrote; run the mrr job for %s first (signals run --month %s --jobs mrr,health)",
 			jc.Month, jc.Month, jc.Month)
-	}
-	if err := jc.Warehouse.AnalyzeReporting(ctx); err != nil {
-		return err
 	}
 	ces := jc.Config.Surveys.WithDefaults()
 	if err := ces.Validate(); err != nil {

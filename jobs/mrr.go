@@ -20,6 +20,9 @@ func (MRR) Name() string { return "mrr" }
 // Source implements Job.
 func (MRR) Source() string { return "billing.subscriptions" }
 
+// BulkTables implements BulkWriter.
+func (MRR) BulkTables() []string { return []string{"customer_mrr_monthly", "cohort_retention"} }
+
 // Run implements Job.
 func (MRR) Run(ctx context.Context, jc *JobContext) error {
 	w, err := load.NewMRRWriter(ctx, jc.Tx, jc.Month)

@@ -71,11 +71,6 @@ func (r Reports) Run(ctx context.Context, jc *JobContext) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := jc.Month
-	if jc.Warehouse != nil {
-		if err := jc.Warehouse.AnalyzeReporting(ctx); err != nil {
-			return err
-		}
-	}
 	rd := extract.NewReporting(jc.Tx)
 	meta, err := r.meta(ctx, rd, jc)
 	if err != nil {

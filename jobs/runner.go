@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/internal/redact"
@@ -296,6 +298,17 @@ func (r *Runner) attempt(ctx context.Context, j Job, jc *JobContext) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if bw, ok := j.(BulkWriter); ok {
+		// Outside the transaction: the lock ANALYZE takes lasts only while
+		// it samples. A failure here costs plan quality, not correctness.
+		quoted := make([]string, len(bw.BulkTables()))
+		for i, t := range bw.BulkTables() {
+			quoted[i] = pq.QuoteIdentifier(t)
+		}
+		if _, err := r.DB.ExecContext(ctx, "analyze "+strings.Join(quoted, ", ")); err != nil {
+			jc.Log.Warn("refresh the statistics of the tables the job wrote", "tables", bw.BulkTables(), "err", err)
+		}
 	}
 	return nil
 }
