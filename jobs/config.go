@@ -8,7 +8,8 @@ import (
 )
 
 // Config is everything a run needs, built once by the command from flags,
-// the environment and defaults (flag > environment > default; see README).
+// the environment, an optional config file and defaults (flag > environment >
+// config file > default; see README).
 type Config struct {
 	// DatabaseURL is the warehouse connection URL (DATABASE_URL). Secret:
 	// never logged; use Redact.
