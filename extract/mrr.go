@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	sqlfiles "github.com/signalsdev/signals/sql"
@@ -44,7 +45,7 @@ func (w *Warehouse) CustomerMRR(ctx context.Context, m transform.Month, loc *tim
 		}
 		n++
 		if r.MissingFX.Valid {
-			c, mon, _ := cutSpace(r.MissingFX.String)
+			c, mon, _ := strings.Cut(r.MissingFX.String, " ")
 			return n, Inputf("no FX rate for currency %s in month %s (billing.fx_rates; needed by customer %s's subscriptions for %s in %s)",
 				c, mon, r.CustomerID, m, cur)
 		}
@@ -68,13 +69,4 @@ func (w *Warehouse) CustomerMRR(ctx context.Context, m transform.Month, loc *tim
 		return n, fmt.Errorf("read customer MRR for %s: %w", m, err)
 	}
 	return n, nil
-}
-
-func cutSpace(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }

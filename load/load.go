@@ -96,9 +96,6 @@ func (c *Copier) Close() (int64, error) {
 	return c.n, nil
 }
 
-// Money formats an amount for a numeric column.
-func Money(m transform.Money) string { return m.String() }
-
 // Float returns a nullable float for a double precision column.
 func Float(f *float64) any {
 	if f == nil {

@@ -42,7 +42,7 @@ func configureJobs(cfg *jobs.Config, e env) error {
 		{"SIGNALS_CANCEL_PHRASES", &cfg.Health.CancelPhrases},
 		{"SIGNALS_COMPETITORS", &cfg.Health.Competitors},
 	} {
-		if v, ok := lookup(e, l.key); ok {
+		if v := e.get(l.key); v != "" {
 			*l.dst = phraseList(v)
 		}
 	}
@@ -74,12 +74,6 @@ func configureJobs(cfg *jobs.Config, e env) error {
 		return usagef("health settings: %v", err)
 	}
 	return nil
-}
-
-// lookup reports a key's value and whether it is set at all.
-func lookup(e env, key string) (string, bool) {
-	v := e.get(key)
-	return v, v != ""
 }
 
 // phraseList splits a comma-separated list; "none" is the empty list, which
