@@ -97,13 +97,13 @@ func (w *Warehouse) HealthCustomers(ctx context.Context, m transform.Month, loc 
 	for k := -3; k <= 1; k++ {
 		usageMonths = append(usageMonths, m.Add(k).Date().Format(time.DateOnly))
 	}
-	rows, err := w.db.QueryxContext(ctx, sqlfiles.Query("health_customers"),
+	rows, done, err := w.stream(ctx, sqlfiles.Query("health_customers"),
 		m.Date(), m.Add(-1).Date(), m.Start(loc), m.End(loc), m.Add(1-p.SentimentMonths).Start(loc),
 		usageMonths, p.CESMin, p.CESMax, pq.Array(p.DocumentPatterns))
 	if err != nil {
 		return 0, fmt.Errorf("select health features for %s: %w", m, err)
 	}
-	defer rows.Close()
+	defer done()
 	var n int64
 	for rows.Next() {
 		var r healthRow

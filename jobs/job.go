@@ -34,7 +34,8 @@ type Job interface {
 // that run for minutes (seen in a 12-month parallel backfill at 100,000
 // customers: 9.5 minutes per month for health, 7 minutes for reports).
 type BulkWriter interface {
-	// BulkTables names the reporting tables the job writes in bulk.
+	// BulkTables names the reporting tables the job writes in bulk, each
+	// with a month column that its readers filter on.
 	BulkTables() []string
 }
 

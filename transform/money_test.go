@@ -92,6 +92,9 @@ func TestMoneyString(t *testing.T) {
 			if got := tt.in.String(); got != tt.want {
 				t.Errorf("Money(%d).String() = %q, want %q", int64(tt.in), got, tt.want)
 			}
+			if got := string(tt.in.AppendText([]byte("x="))); got != "x="+tt.want {
+				t.Errorf("Money(%d).AppendText(x=) = %q, want %q", int64(tt.in), got, "x="+tt.want)
+			}
 			back, err := transform.ParseMoney(tt.want)
 			if err != nil || back != tt.in {
 				t.Errorf("ParseMoney(%q) = %d, %v; want the amount back", tt.want, int64(back), err)

@@ -186,6 +186,8 @@ func TestMonthArithmetic(t *testing.T) {
 		{name: "sub is negative backwards", got: dec.Sub(jan), want: -1},
 		{name: "year and month", got: [2]int{jan.Year(), int(jan.Month())}, want: [2]int{2026, 1}},
 		{name: "date is the first day at UTC midnight", got: jan.Date(), want: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{name: "date string is the first day as SQL text", got: jan.DateString(), want: "2026-01-01"},
+		{name: "date string pads the year and month", got: transform.NewMonth(987, time.March).DateString(), want: "0987-03-01"},
 		{name: "long form for people", got: jan.Long(), want: "January 2026"},
 		{name: "months lists both ends", got: transform.Months(dec, jan.Add(1)), want: []transform.Month{dec, jan, jan.Add(1)}},
 		{name: "months of an empty range is empty", got: len(transform.Months(jan, dec)), want: 0},

@@ -23,7 +23,7 @@ select grouping(segment, region, industry, acquisition_channel) as g,
 from (
     select *,
            case when start_cents = 0 and end_cents = 0 then null
-                when start_cents = 0 and cohort_month < $3 then 'reactivation'
+                when start_cents = 0 and cohort_month < to_char($3::date, 'YYYY-MM') then 'reactivation'
                 when start_cents = 0 then 'new'
                 when end_cents = 0 then 'churn'
                 when end_cents > start_cents then 'expansion'

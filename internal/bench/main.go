@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	_ "embed"
 	"flag"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
 
+	"github.com/signalsdev/signals/extract"
 	"github.com/signalsdev/signals/internal/pgcluster"
 	sqlfiles "github.com/signalsdev/signals/sql"
 	"github.com/signalsdev/signals/transform"
@@ -182,8 +184,17 @@ func median(n int, f func() (measure, error)) (measure, error) {
 
 func sqlFloor(ctx context.Context, db *sqlx.DB, m transform.Month) (measure, error) {
 	q := "with customers as (\n" + sqlfiles.Query("mrr_customers") + "\n)\n" + floorSQL
+	// The same room for hash aggregates as the job's warehouse reads get.
+	tx, err := db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return measure{}, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+extract.WorkMem+"'"); err != nil {
+		return measure{}, err
+	}
 	start := time.Now()
-	rows, err := db.QueryContext(ctx, q, m.Start(time.UTC), m.End(time.UTC), m.Date(), m.Add(-1).Date(), "UTC", "USD")
+	rows, err := tx.QueryContext(ctx, q, m.Start(time.UTC), m.End(time.UTC), m.Date(), m.Add(-1).Date(), "UTC", "USD")
 	if err != nil {
 		return measure{}, fmt.Errorf("sql floor: %w", err)
 	}

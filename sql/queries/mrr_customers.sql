@@ -15,13 +15,13 @@
 -- $6 text         reporting currency
 --
 -- columns: customer_id text, segment text, region text, industry text,
---   acquisition_channel text, cohort_month date,
+--   acquisition_channel text, cohort_month text (YYYY-MM),
 --   start_prev_cents bigint  (end of M-1 at M-1's rates)
 --   start_cents bigint       (end of M-1 at M's rates: s)
 --   end_cents bigint         (end of M at M's rates: e)
 --   cohort_cents bigint      (end of the cohort month at its rates)
 --   missing_fx text          ("EUR 2026-09" when a needed rate is missing, else null)
-with paid as (
+with paid as not materialized (
     select s.customer_id, s.currency,
            s.amount / s.interval_months as monthly,
            s.started_at, s.ended_at,
@@ -69,7 +69,7 @@ select a.customer_id,
        coalesce(cu.region, '') as region,
        coalesce(cu.industry, '') as industry,
        coalesce(cu.acquisition_channel, '') as acquisition_channel,
-       a.cohort_month,
+       to_char(a.cohort_month, 'YYYY-MM') as cohort_month,
        (a.start_prev * 100)::bigint as start_prev_cents,
        (a.start_cur * 100)::bigint as start_cents,
        (a.end_cur * 100)::bigint as end_cents,
