@@ -83,6 +83,7 @@ func (r *Runner) Backfill(ctx context.Context, opts BackfillOptions) (BackfillRe
 	}
 
 	start := r.Now()
+	order := newMonthOrder(todo, opts.Jobs)
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -102,7 +103,7 @@ func (r *Runner) Backfill(ctx context.Context, opts BackfillOptions) (BackfillRe
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			t0 := r.Now()
-			outs, err := r.RunMonth(ctx, m, opts.Jobs, opts.Send)
+			outs, err := r.runMonth(ctx, m, opts.Jobs, opts.Send, order)
 			mu.Lock()
 			defer mu.Unlock()
 			finished++
@@ -151,4 +152,88 @@ func (r *Runner) doneMonths(ctx context.Context, opts BackfillOptions, wm time.T
 		done[m] = n == len(opts.Jobs)
 	}
 	return done, nil
+}
+
+// ReadsEarlierMonths is implemented by a job whose month M reads what other
+// jobs wrote for months before M (reports: twelve-month trends). A backfill
+// starts it for M only once every earlier month of the backfill has
+// finished the jobs listed before it, so that a month rendered in a
+// parallel backfill never misses one still being computed.
+type ReadsEarlierMonths interface {
+	ReadsEarlierMonths() bool
+}
+
+// monthOrder holds back, in a parallel backfill, the jobs that read earlier
+// months until those months are written. A nil *monthOrder orders nothing.
+type monthOrder struct {
+	months []transform.Month // ascending
+	jobs   []Job
+	mu     sync.Mutex
+	done   map[transform.Month][]chan struct{} // closed when job i of the month has finished
+	failed map[transform.Month][]bool
+}
+
+func newMonthOrder(months []transform.Month, js []Job) *monthOrder {
+	o := &monthOrder{months: months, jobs: js,
+		done: map[transform.Month][]chan struct{}{}, failed: map[transform.Month][]bool{}}
+	for _, m := range months {
+		o.done[m] = make([]chan struct{}, len(js))
+		for i := range js {
+			o.done[m][i] = make(chan struct{})
+		}
+		o.failed[m] = make([]bool, len(js))
+	}
+	return o
+}
+
+// wait blocks job i (j) of month m until the earlier months have finished
+// jobs 0..i-1, when j reads earlier months. It fails when one of them failed.
+func (o *monthOrder) wait(ctx context.Context, m transform.Month, i int, j Job) error {
+	if o == nil {
+		return nil
+	}
+	if re, ok := j.(ReadsEarlierMonths); !ok || !re.ReadsEarlierMonths() {
+		return nil
+	}
+	for _, e := range o.months {
+		if e >= m {
+			break
+		}
+		for k := 0; k < i; k++ {
+			select {
+			case <-o.done[e][k]:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			o.mu.Lock()
+			failed := o.failed[e][k]
+			o.mu.Unlock()
+			if failed {
+				return fmt.Errorf("job %s for %s reads %s, whose %s job did not succeed in this backfill", j.Name(), m, e, o.jobs[k].Name())
+			}
+		}
+	}
+	return nil
+}
+
+// finish records that job i of month m has ended.
+func (o *monthOrder) finish(m transform.Month, i int, ok bool) {
+	if o == nil {
+		return
+	}
+	o.mu.Lock()
+	o.failed[m][i] = !ok
+	o.mu.Unlock()
+	close(o.done[m][i])
+}
+
+// abandon ends jobs from..len-1 of month m, which will not run (the month
+// stopped early), as failed.
+func (o *monthOrder) abandon(m transform.Month, from int) {
+	if o == nil {
+		return
+	}
+	for i := from; i < len(o.jobs); i++ {
+		o.finish(m, i, false)
+	}
 }

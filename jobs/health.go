@@ -14,6 +14,8 @@ import (
 // (survey sentiment, billing, support load, MRR trend, product usage), a
 // band, and churn-risk signals with evidence. It reads the month's customers
 // from customer_mrr_monthly, so the mrr job must have run for the month.
+// prev_score is the customer's score of M-1; writing M also relinks M+1's
+// prev_score, so months may be written in any order or at once.
 // The warehouse sends one row of features per customer; Go matches phrases
 // in the candidate texts, scores, and streams the rows out with COPY.
 type Health struct{}
@@ -67,5 +69,19 @@ func (Health) Run(ctx context.Context, jc *JobContext) error {
 		return fmt.Errorf("write health for %s: %w", jc.Month, err)
 	}
 	jc.RowsWritten += written
+	// prev_score copies M-1's score, which a parallel backfill may be
+	// writing at this moment. Link the months once the neighbours are
+	// settled: this transaction-scoped lock makes health runs of different
+	// months take turns for the link (milliseconds), not for the scoring.
+	if _, err := jc.Tx.ExecContext(ctx, "select pg_advisory_xact_lock($1)", LockKey(jc.Config.Schema, "health-link", 0)); err != nil {
+		return fmt.Errorf("wait to link health months: %w", err)
+	}
+	linked, err := load.LinkHealthMonths(ctx, jc.Tx, jc.Month)
+	if err != nil {
+		return err
+	}
+	if linked > 0 {
+		jc.Log.Info("linked prev_score to the neighbouring months", "rows", linked)
+	}
 	return nil
 }

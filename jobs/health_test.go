@@ -1,7 +1,9 @@
 package jobs_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -224,4 +226,77 @@ from generate_series(1, 4500, 1000) i;`)
 	if diff := cmp.Diff(want, struct{ Rows, Red, Signals int }(got)); diff != "" {
 		t.Errorf("health rows, red ones, their signals (-want +got):\n%s", diff)
 	}
+}
+
+// TestHealthPrevScoreLinksMonths writes three months of health out of order,
+// then all at once as a parallel backfill does: either way every row's
+// prev_score ends up as the customer's score of the month before (null when
+// it had none), although each month's scores differ.
+func TestHealthPrevScoreLinksMonths(t *testing.T) {
+	t.Parallel()
+	db, rdb := pgtest.NewReporting(t)
+	// 300 customers since September 2025; customer i opens i % 4 urgent
+	// tickets in November, (i + 1) % 4 in December and (i + 2) % 4 in
+	// January, so that its support component, and its score, moves.
+	surveyMustExec(t, rdb, `
+insert into billing.subscriptions (subscription_id, customer_id, plan, currency, interval_months, amount, started_at)
+select 's' || i, 'p' || lpad(i::text, 3, '0'), 'pro', 'USD', 1, 10.00, '2025-09-01T00:00:00Z' from generate_series(1, 300) i;
+insert into support.tickets (ticket_id, customer_id, opened_at, priority, subject, body)
+select 'T' || i || '-' || k || '-' || n, 'p' || lpad(i::text, 3, '0'), make_date(2025, 11, 1) + k * interval '1 month' + interval '3 days',
+       'urgent', 'Help', 'It is broken'
+from generate_series(1, 300) i, generate_series(0, 2) k, generate_series(1, 3) n
+where n <= (i + k) % 4;`)
+	nov := transform.NewMonth(2025, 11)
+	months := []transform.Month{nov, nov.Add(1), nov.Add(2)}
+	cfg := jobs.Config{DatabaseURL: db.URL, Loc: time.UTC}.WithDefaults()
+	for _, m := range months {
+		if err := surveyRunJob(t, rdb, jobs.MRR{}, m, cfg, slog.Default()); err != nil {
+			t.Fatalf("mrr %s: %v", m, err)
+		}
+	}
+	check := func(t *testing.T) {
+		t.Helper()
+		var bad []string
+		if err := rdb.Select(&bad, `
+select h.month::text || ' ' || h.customer_id || ': prev ' || coalesce(h.prev_score::text, 'null') || ', last month ' || coalesce(p.score::text, 'null')
+from customer_health h
+left join customer_health p on p.month = h.month - interval '1 month' and p.customer_id = h.customer_id
+where h.prev_score is distinct from p.score
+order by 1 limit 5`); err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("prev_score differs from the month before's score, e.g.:\n%s", strings.Join(bad, "\n"))
+		}
+		var n, moved int
+		if err := rdb.QueryRow(`select count(*), count(*) filter (where prev_score <> score) from customer_health`).Scan(&n, &moved); err != nil {
+			t.Fatal(err)
+		}
+		if n != 900 || moved == 0 {
+			t.Errorf("%d health rows, %d with a score other than last month's; want 900 and some", n, moved)
+		}
+	}
+
+	t.Run("out of order", func(t *testing.T) {
+		for _, m := range []transform.Month{months[2], months[0], months[1]} {
+			if err := surveyRunJob(t, rdb, jobs.Health{}, m, cfg, slog.Default()); err != nil {
+				t.Fatalf("health %s: %v", m, err)
+			}
+		}
+		check(t)
+	})
+	t.Run("parallel backfill", func(t *testing.T) {
+		if _, err := rdb.Exec(`delete from customer_health`); err != nil {
+			t.Fatal(err)
+		}
+		cfg := cfg
+		cfg.Force = true
+		r := jobs.NewRunner(cfg, rdb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if _, err := r.Backfill(context.Background(), jobs.BackfillOptions{
+			From: months[0], To: months[2], Jobs: []jobs.Job{jobs.Health{}}, Parallel: 3,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		check(t)
+	})
 }

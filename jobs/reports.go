@@ -47,6 +47,10 @@ type Reports struct {
 	Mailer Mailer
 }
 
+// ReadsEarlierMonths implements ReadsEarlierMonths: the workbooks show
+// twelve months of trends.
+func (Reports) ReadsEarlierMonths() bool { return true }
+
 // Name implements Job.
 func (Reports) Name() string { return "reports" }
 

@@ -125,14 +125,26 @@ func fmtTime(t time.Time) string {
 // so the reports job never sends digests for a month whose jobs failed. A
 // job skipped because another run holds its lock does not stop the others.
 func (r *Runner) RunMonth(ctx context.Context, m transform.Month, js []Job, send bool) ([]Outcome, error) {
+	return r.runMonth(ctx, m, js, send, nil)
+}
+
+// runMonth is RunMonth under a backfill's ordering of months (nil: none).
+func (r *Runner) runMonth(ctx context.Context, m transform.Month, js []Job, send bool, order *monthOrder) ([]Outcome, error) {
+	next := 0 // jobs before it have finished
+	defer func() { order.abandon(m, next) }()
 	wm, err := r.CheckMonth(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	var outs []Outcome
-	for _, j := range js {
+	for i, j := range js {
+		if err := order.wait(ctx, m, i, j); err != nil {
+			return outs, err
+		}
 		o := r.RunJob(ctx, j, m, wm, send)
 		outs = append(outs, o)
+		order.finish(m, i, o.Err == nil)
+		next = i + 1
 		if o.Err != nil {
 			return outs, o.Err
 		}

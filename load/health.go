@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	sqlfiles "github.com/signalsdev/signals/sql"
 	"github.com/signalsdev/signals/transform"
 )
 
@@ -104,4 +105,22 @@ func healthScore(s *float64) any {
 		return nil
 	}
 	return fmt.Sprintf("%.1f", *s)
+}
+
+// LinkHealthMonths sets prev_score of month m's and month m+1's
+// customer_health rows from the months before them (query
+// health_prev_link), and returns the number of rows it changed. Run it in
+// the job's transaction after m is written, serialised with the health runs
+// of neighbouring months.
+func LinkHealthMonths(ctx context.Context, tx *sqlx.Tx, m transform.Month) (int64, error) {
+	var changed int64
+	for _, k := range [...]transform.Month{m, m.Add(1)} {
+		res, err := tx.ExecContext(ctx, sqlfiles.Query("health_prev_link"), k.Date(), k.Add(-1).Date())
+		if err != nil {
+			return changed, fmt.Errorf("link health of %s to %s: %w", k, k.Add(-1), err)
+		}
+		n, _ := res.RowsAffected()
+		changed += n
+	}
+	return changed, nil
 }
