@@ -4,7 +4,7 @@ OUT      ?= out
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build test demo demo-stop bench bench-1m vet lint clean
+.PHONY: all build test demo demo-stop bench bench-1m profile vet lint clean
 
 all: build
 
@@ -45,6 +45,15 @@ bench: build
 bench-1m: build
 	./scripts/ensure-postgres.sh
 	$(GO) run ./internal/bench -customers 1000000 -months 12
+
+## profile: CPU profile of the revenue job at 100,000 customers (JOB=health etc. for another)
+JOB ?= mrr
+profile:
+	./scripts/ensure-postgres.sh
+	mkdir -p $(OUT)/profile
+	$(GO) test ./jobs -run '^$$' -bench 'Month100k/$(JOB)$$' -benchtime 5x -timeout 30m \
+	  -cpuprofile $(OUT)/profile/$(JOB).cpu.prof -o $(OUT)/profile/jobs.test
+	$(GO) tool pprof -top -nodecount 25 $(OUT)/profile/jobs.test $(OUT)/profile/$(JOB).cpu.prof
 
 clean: demo-stop
 	rm -rf bin $(OUT)

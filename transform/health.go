@@ -156,9 +156,11 @@ func DefaultHealthContractPhrases() []string {
 // verb counts only with what is cancelled — the subscription, account,
 // contract, plan, licences, seats, service, agreement or membership — at most
 // three words after it in the same sentence, or right before it
-// ("subscription cancellation"). Not renewing counts as is ("we will not
-// renew", "we won't be renewing"). A negation up to three words before the
-// phrase ("we do not want to cancel our subscription") cancels it.
+// ("subscription cancellation"), or when a wish to cancel ends the
+// sentence ("I want to cancel.", "We'd like to cancel!"). Not renewing
+// counts as is ("we will not renew", "we won't be renewing"). A negation up
+// to three words before the phrase ("we do not want to cancel our
+// subscription") cancels it.
 func DefaultHealthCancelPhrases() []string {
 	verbs := []string{"cancel*", "terminat*", "discontinu*"}
 	objects := []string{"subscription*", "account*", "contract*", "plan", "plans", "licen*", "seats", "service*", "agreement*", "membership*"}
@@ -167,6 +169,9 @@ func DefaultHealthCancelPhrases() []string {
 		for _, o := range objects {
 			ps = append(ps, v+" * "+o, o+" "+v)
 		}
+	}
+	for _, w := range []string{"want*", "like", "need*", "going", "plan*", "decided", "wish*"} {
+		ps = append(ps, w+" to cancel $", w+" to terminate $")
 	}
 	return append(ps,
 		"not * renew*", "close our account", "close my account",

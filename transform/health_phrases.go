@@ -17,7 +17,9 @@ import (
 // within one sentence, so "cancel" never matches inside "cancelled" and a
 // phrase never spans two sentences. In a phrase, a word ending in "*" matches
 // every word that starts with it ("cancel*" matches "cancels", "cancelled",
-// "cancellation"), and a lone "*" matches up to HealthPhraseGap words.
+// "cancellation"), a lone "*" matches up to HealthPhraseGap words, and a
+// final "$" matches the end of the sentence ("want* to cancel $" matches "I
+// want to cancel." but not "I want to cancel the meeting").
 
 // HealthPhraseGap is the most words a lone "*" in a phrase stands for.
 const HealthPhraseGap = 3
@@ -120,12 +122,13 @@ func healthExpand(w string, start, end int) []healthToken {
 	return out
 }
 
-// healthElem is one element of a compiled phrase: a word, a word prefix, or
-// a gap of up to HealthPhraseGap words.
+// healthElem is one element of a compiled phrase: a word, a word prefix, a
+// gap of up to HealthPhraseGap words, or the end of the sentence.
 type healthElem struct {
 	word   string
 	prefix bool
 	gap    bool
+	end    bool
 }
 
 // healthPhrase is a compiled phrase; text is the phrase as configured.
@@ -138,6 +141,16 @@ type healthPhrase struct {
 func healthCompilePhrase(p string) (healthPhrase, error) {
 	hp := healthPhrase{text: strings.TrimSpace(p)}
 	for _, f := range strings.Fields(p) {
+		if n := len(hp.elems); n > 0 && hp.elems[n-1].end {
+			return hp, fmt.Errorf("phrase %q: $ (the end of the sentence) must come last", p)
+		}
+		if f == "$" {
+			if n := len(hp.elems); n == 0 || hp.elems[n-1].gap {
+				return hp, fmt.Errorf("phrase %q: $ must follow a word", p)
+			}
+			hp.elems = append(hp.elems, healthElem{end: true})
+			continue
+		}
 		if f == "*" {
 			if n := len(hp.elems); n == 0 || hp.elems[n-1].gap {
 				return hp, fmt.Errorf("phrase %q: a * gap must come between two words", p)
@@ -174,6 +187,9 @@ func (p healthPhrase) matchAt(toks []healthToken, i, e int) (int, bool) {
 		return i, true
 	}
 	el := p.elems[e]
+	if el.end {
+		return i, i >= len(toks) || toks[i].brk
+	}
 	if el.gap {
 		for k := 0; k <= HealthPhraseGap; k++ {
 			if k > 0 && (i+k-1 >= len(toks) || toks[i+k-1].brk) {
@@ -316,7 +332,7 @@ func (p healthPhrase) prefilterPattern() string {
 	b.WriteByte('%')
 	for _, e := range p.elems {
 		switch {
-		case e.gap:
+		case e.gap, e.end:
 			continue
 		case e.word == "not" || e.word == "will" || e.word == "shall" || e.word == "cannot":
 			continue

@@ -43,7 +43,7 @@ func TestHealthTokens(t *testing.T) {
 
 func TestHealthCompilePhrase(t *testing.T) {
 	t.Parallel()
-	for _, bad := range []string{"", "  ", "* cancel", "cancel *", "cancel * * plan", "!!"} {
+	for _, bad := range []string{"", "  ", "* cancel", "cancel *", "cancel * * plan", "!!", "$", "cancel $ now", "cancel * $", "cancel $ $"} {
 		if _, err := healthCompilePhrase(bad); err == nil {
 			t.Errorf("healthCompilePhrase(%q): want an error", bad)
 		}
@@ -84,6 +84,11 @@ func TestHealthCancelIntent(t *testing.T) {
 		{"cancel all our licenses", "we need to cancel all our licenses", true},
 		{"a second sentence still counts", "Thanks for the call. We are not happy and want to cancel our plan", true},
 
+		{"a bare wish to cancel", "I want to cancel.", true},
+		{"a bare wish to cancel, with nothing after it", "Hello. We would like to cancel", true},
+		{"a bare wish to terminate, then more", "We've decided to terminate! Please confirm.", true},
+		{"a wish to cancel something else", "I want to cancel the meeting tomorrow", false},
+		{"negated: a bare wish to cancel", "We do not want to cancel.", false},
 		{"cancelled my meeting is not intent", "I cancelled my meeting with your team", false},
 		{"cancel the onboarding call", "Can you cancel the onboarding call?", false},
 		{"a cancelled invoice", "The invoice was cancelled, please resend it", false},
@@ -232,7 +237,7 @@ func healthILike(pattern, text string) bool {
 func TestHealthPrefilterIsSuperset(t *testing.T) {
 	t.Parallel()
 	texts := []string{
-		"I want to cancel our subscription.", "We won't be renewing next year", "we dont plan to renew",
+		"I want to cancel our subscription.", "I want to cancel.", "We won't be renewing next year", "we dont plan to renew",
 		"we can't renew", "WE WILL NOT RENEW", "Subscription cancellation request", "Can I get a copy of our contract?",
 		"CONTRACT COPY needed", "Kündigung unseres Vertrags", "KÜNDIGUNG UNSERES VERTRAGS", "Zürich Soft is cheaper",
 		"the customer's contract copy", "Please discontinue the service from May",
