@@ -885,23 +885,45 @@ func textTable(s section) string {
 	for i, c := range s.Cols {
 		w[i] = utf8.RuneCountInString(c.Name)
 	}
-	const maxW = 46
+	// Columns are cut at maxW runes, but a last, left-aligned column (the
+	// why of an account) wraps onto indented lines of the same width
+	// instead: it is the one people read in full.
+	const maxW, lastW = 46, 46
+	last := len(s.Cols) - 1
+	wraps := !s.Cols[last].Right
 	for _, r := range s.Rows {
 		for i, c := range r {
-			w[i] = min(max(w[i], utf8.RuneCountInString(cellText(c))), maxW)
+			limit := maxW
+			if i == last && wraps {
+				limit = lastW
+			}
+			w[i] = min(max(w[i], utf8.RuneCountInString(cellText(c))), limit)
 		}
 	}
 	var b strings.Builder
 	line := func(cells []string) {
 		var parts []string
+		var more []string // continuation lines of the last column
 		for i, c := range cells {
-			if s.Cols[i].Right {
+			switch {
+			case s.Cols[i].Right:
 				parts = append(parts, padLeft(c, w[i]))
-			} else {
+			case i == last && wraps:
+				lines := wrapWords(c, w[i])
+				parts = append(parts, padRight(lines[0], w[i]))
+				more = lines[1:]
+			default:
 				parts = append(parts, padRight(truncate(c, maxW), w[i]))
 			}
 		}
 		b.WriteString(strings.TrimRight("  "+strings.Join(parts, "  "), " ") + "\n")
+		indent := 2
+		for i := range last {
+			indent += w[i] + 2
+		}
+		for _, m := range more {
+			b.WriteString(strings.Repeat(" ", indent) + m + "\n")
+		}
 	}
 	var hdr []string
 	for _, c := range s.Cols {
@@ -921,6 +943,31 @@ func textTable(s section) string {
 		line(cells)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// wrapWords breaks s into lines of at most n runes at spaces; a word longer
+// than n is cut. It returns at least one line.
+func wrapWords(s string, n int) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		for utf8.RuneCountInString(word) > n {
+			if cur != "" {
+				lines, cur = append(lines, cur), ""
+			}
+			r := []rune(word)
+			lines, word = append(lines, string(r[:n])), string(r[n:])
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(word) <= n:
+			cur += " " + word
+		default:
+			lines, cur = append(lines, cur), word
+		}
+	}
+	return append(lines, cur)
 }
 
 func padRight(s string, n int) string {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"github.com/google/go-cmp/cmp"
 	"image/png"
 	"os"
 	"strings"
@@ -128,5 +129,30 @@ func TestDigestContentHash(t *testing.T) {
 	c, _ := FinanceDigest(d, DigestOptions{WorkbookName: "f.xlsx"})
 	if c.ContentHash == a.ContentHash {
 		t.Error("hash did not change with the figures")
+	}
+}
+
+func TestWrapWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		n    int
+		want []string
+	}{
+		{name: "short text is one line", in: "score drop: CSAT 2", n: 20, want: []string{"score drop: CSAT 2"}},
+		{name: "breaks at spaces", in: "payment failed: Invoice INV-1 failed 3 times.", n: 20,
+			want: []string{"payment failed:", "Invoice INV-1 failed", "3 times."}},
+		{name: "cuts a word longer than the line", in: "see https://example.com/a/very/long/path now", n: 12,
+			want: []string{"see", "https://exam", "ple.com/a/ve", "ry/long/path", "now"}},
+		{name: "empty is one empty line", in: "", n: 10, want: []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, wrapWords(tt.in, tt.n)); diff != "" {
+				t.Errorf("wrapWords(%q, %d) (-want +got)\n%s", tt.in, tt.n, diff)
+			}
+		})
 	}
 }
