@@ -2,11 +2,12 @@ package report
 
 import (
 	"bytes"
-	"github.com/google/go-cmp/cmp"
 	"image/png"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestFinanceDigestGolden(t *testing.T) {
