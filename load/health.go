@@ -113,6 +113,13 @@ func healthScore(s *float64) any {
 // the job's transaction after m is written, serialised with the health runs
 // of neighbouring months.
 func LinkHealthMonths(ctx context.Context, tx *sqlx.Tx, m transform.Month) (int64, error) {
+	// Month m was written in this transaction, so the planner's statistics
+	// do not know its rows: it took 54,000 for one and joined them to the
+	// month before in a nested loop that ran for minutes. Hash or merge
+	// joins are right at any size here; statistics cannot make them wrong.
+	if _, err := tx.ExecContext(ctx, "set local enable_nestloop = off"); err != nil {
+		return 0, err
+	}
 	var changed int64
 	for _, k := range [...]transform.Month{m, m.Add(1)} {
 		res, err := tx.ExecContext(ctx, sqlfiles.Query("health_prev_link"), k.Date(), k.Add(-1).Date())
@@ -122,5 +129,6 @@ func LinkHealthMonths(ctx context.Context, tx *sqlx.Tx, m transform.Month) (int6
 		n, _ := res.RowsAffected()
 		changed += n
 	}
-	return changed, nil
+	_, err := tx.ExecContext(ctx, "set local enable_nestloop = on")
+	return changed, err
 }
