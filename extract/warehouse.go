@@ -14,6 +14,9 @@ import (
 // Warehouse reads the source warehouse. Its queries live in sql/queries.
 type Warehouse struct {
 	db *sqlx.DB
+	// QueryWorkers, when set, is max_parallel_workers_per_gather for the
+	// month-sized reads (jobs.Config.QueryWorkers).
+	QueryWorkers *int
 }
 
 // NewWarehouse reads through db.
@@ -40,6 +43,12 @@ func (w *Warehouse) stream(ctx context.Context, query string, args ...any) (rows
 	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+WorkMem+"'"); err != nil {
 		_ = tx.Rollback()
 		return nil, nil, err
+	}
+	if w.QueryWorkers != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("set local max_parallel_workers_per_gather = %d", *w.QueryWorkers)); err != nil {
+			_ = tx.Rollback()
+			return nil, nil, err
+		}
 	}
 	if rows, err = tx.QueryxContext(ctx, query, args...); err != nil {
 		_ = tx.Rollback()

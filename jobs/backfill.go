@@ -82,6 +82,13 @@ func (r *Runner) Backfill(ctx context.Context, opts BackfillOptions) (BackfillRe
 		return res, nil
 	}
 
+	if opts.Parallel > 1 && r.Config.QueryWorkers == nil {
+		// The months are the parallelism: no parallel workers inside them
+		// (see Config.QueryWorkers).
+		zero := 0
+		r.Config.QueryWorkers = &zero
+		defer func() { r.Config.QueryWorkers = nil }()
+	}
 	start := r.Now()
 	order := newMonthOrder(todo, opts.Jobs)
 	var (

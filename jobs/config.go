@@ -41,6 +41,13 @@ type Config struct {
 	JobTimeout time.Duration
 	// StatementTimeout bounds each statement (default 10m).
 	StatementTimeout time.Duration
+	// QueryWorkers is max_parallel_workers_per_gather for the statements
+	// of a job (SIGNALS_QUERY_WORKERS). Nil leaves the server's setting,
+	// except in a backfill of several months at once, which gets its
+	// parallelism from the months and runs them with 0: on 2 cores, the
+	// workers of two months' queries fought the months' COPY backends and
+	// made the backfill 20% slower.
+	QueryWorkers *int
 	// Retries is how many times a transient database error is retried
 	// (default 4), with capped exponential backoff and jitter.
 	Retries int

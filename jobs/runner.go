@@ -68,7 +68,11 @@ func NewRunner(cfg Config, db *sqlx.DB, log *slog.Logger) *Runner {
 	return &Runner{Config: cfg.WithDefaults(), DB: db, Log: log, Now: time.Now}
 }
 
-func (r *Runner) warehouse() *extract.Warehouse { return extract.NewWarehouse(r.DB) }
+func (r *Runner) warehouse() *extract.Warehouse {
+	w := extract.NewWarehouse(r.DB)
+	w.QueryWorkers = r.Config.QueryWorkers
+	return w
+}
 
 // params are the settings a job-month's results depend on; their hash and
 // the data watermark decide whether a backfill may skip a month.
@@ -302,6 +306,11 @@ func (r *Runner) attempt(ctx context.Context, j Job, jc *JobContext) error {
 	// Room for the month's sorts and hash aggregates without spilling.
 	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+extract.WorkMem+"'"); err != nil {
 		return fmt.Errorf("set work_mem: %w", err)
+	}
+	if w := r.Config.QueryWorkers; w != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("set local max_parallel_workers_per_gather = %d", *w)); err != nil {
+			return fmt.Errorf("set max_parallel_workers_per_gather: %w", err)
+		}
 	}
 	jc.Tx = tx
 	if err := j.Run(ctx, jc); err != nil {

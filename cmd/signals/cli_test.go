@@ -40,6 +40,7 @@ func TestBadUsage(t *testing.T) {
 		{"index past the range", map[string]string{"DATABASE_URL": env["DATABASE_URL"], "JOB_COMPLETION_INDEX": "5"},
 			[]string{"backfill", "--from", "2026-01", "--to", "2026-02", "--index-from-env", "JOB_COMPLETION_INDEX"}, "past the range"},
 		{"bad lock wait", map[string]string{"DATABASE_URL": env["DATABASE_URL"], "SIGNALS_LOCK_WAIT": "soon"}, []string{"run"}, "SIGNALS_LOCK_WAIT"},
+		{"bad query workers", map[string]string{"DATABASE_URL": env["DATABASE_URL"], "SIGNALS_QUERY_WORKERS": "-1"}, []string{"run"}, "SIGNALS_QUERY_WORKERS"},
 		{"bad schema", map[string]string{"DATABASE_URL": env["DATABASE_URL"], "SIGNALS_SCHEMA": "rep;drop"}, []string{"run"}, `schema "rep;drop"`},
 		{"stray argument", env, []string{"run", "2026-09"}, `unexpected argument "2026-09"`},
 	} {

@@ -241,6 +241,13 @@ func (c *common) config(getenv func(string) string) (jobs.Config, env, error) {
 		}
 		cfg.Retries = n
 	}
+	if v := e.get("SIGNALS_QUERY_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return cfg, e, usagef("SIGNALS_QUERY_WORKERS=%q: want a number ≥ 0 (PostgreSQL's max_parallel_workers_per_gather)", v)
+		}
+		cfg.QueryWorkers = &n
+	}
 	if err := configureJobs(&cfg, e); err != nil {
 		return cfg, e, err
 	}

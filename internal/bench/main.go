@@ -106,12 +106,21 @@ func run(customers, months, runs int, bin string, keep bool) error {
 		return err
 	}
 
-	floor, err := median(runs, func() (measure, error) { return sqlFloor(ctx, db, month) })
+	floor, err := median(runs, func() (measure, error) { return sqlFloor(ctx, db, month, true) })
 	if err != nil {
 		return err
 	}
 	floor.name = "SQL floor: mrr_monthly in one statement"
 	add(floor)
+	// Where the revenue job's time goes beyond the floor: its own query,
+	// with the per-customer rows shipped to a client that drops them.
+	shipped, err := median(runs, func() (measure, error) { return sqlFloor(ctx, db, month, false) })
+	if err != nil {
+		return err
+	}
+	shipped.name = "  the job's query alone, rows shipped"
+	shipped.extra += fmt.Sprintf("; %.2fx the SQL floor", shipped.wall.Seconds()/floor.wall.Seconds())
+	add(shipped)
 
 	for _, job := range []string{"mrr", "surveys", "campaigns", "health", "reports"} {
 		m, err := median(runs, func() (measure, error) {
@@ -148,6 +157,39 @@ func run(customers, months, runs int, bin string, keep bool) error {
 	for _, w := range workbookBenches(ctx, tmp, runs) {
 		add(w)
 	}
+	return planCheck(ctx, db, cl.DataDir, env, bin, month)
+}
+
+// planCheck runs one whole month with auto_explain and prints, for every
+// statement slower than planMinDuration, what its executed plan did wrong.
+func planCheck(ctx context.Context, db *sqlx.DB, dataDir string, env []string, bin string, month transform.Month) error {
+	logFile := filepath.Join(dataDir, "server.log")
+	st, err := os.Stat(logFile)
+	if err != nil {
+		return err
+	}
+	if err := enableAutoExplain(ctx, db); err != nil {
+		return err
+	}
+	_, runErr := proc(env, bin, "run", "--month", month.String(), "--no-send")
+	if err := disableAutoExplain(ctx, db); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return runErr
+	}
+	findings, err := checkPlans(logFile, st.Size())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("plan check: the statements of one whole month over %s, as executed (auto_explain)\n", planMinDuration)
+	for _, f := range findings {
+		verdict := "ok: no nested-loop rescans, nothing spilled"
+		if len(f.Problems) > 0 {
+			verdict = strings.Join(f.Problems, "; ")
+		}
+		fmt.Printf("  %-28s %8.0f ms  %s\n", f.Query, f.Duration, verdict)
+	}
 	return nil
 }
 
@@ -182,8 +224,13 @@ func median(n int, f func() (measure, error)) (measure, error) {
 	return all[len(all)/2], nil
 }
 
-func sqlFloor(ctx context.Context, db *sqlx.DB, m transform.Month) (measure, error) {
-	q := "with customers as (\n" + sqlfiles.Query("mrr_customers") + "\n)\n" + floorSQL
+// sqlFloor times the floor statement (aggregate) or the revenue job's own
+// per-customer query on its own (!aggregate), reading every row it returns.
+func sqlFloor(ctx context.Context, db *sqlx.DB, m transform.Month, aggregate bool) (measure, error) {
+	q := sqlfiles.Query("mrr_customers")
+	if aggregate {
+		q = "with customers as (\n" + q + "\n)\n" + floorSQL
+	}
 	// The same room for hash aggregates as the job's warehouse reads get.
 	tx, err := db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -198,8 +245,16 @@ func sqlFloor(ctx context.Context, db *sqlx.DB, m transform.Month) (measure, err
 	if err != nil {
 		return measure{}, fmt.Errorf("sql floor: %w", err)
 	}
+	cols, _ := rows.Columns()
+	dest := make([]any, len(cols))
+	for i := range dest {
+		dest[i] = new(sql.RawBytes)
+	}
 	var n int64
 	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return measure{}, err
+		}
 		n++
 	}
 	rows.Close()
