@@ -188,7 +188,7 @@ func planCheck(ctx context.Context, db *sqlx.DB, dataDir string, env []string, b
 		if len(f.Problems) > 0 {
 			verdict = strings.Join(f.Problems, "; ")
 		}
-		fmt.Printf("  %-28s %8.0f ms  %s\n", f.Query, f.Duration, verdict)
+		fmt.Printf("  %-42s %8.0f ms  %s\n", f.Query, f.Duration, verdict)
 	}
 	return nil
 }

@@ -108,8 +108,8 @@ func checkPlans(logFile string, from int64) ([]planFinding, error) {
 		name := strings.Join(strings.Fields(entry.QueryText), " ")
 		if m := queryName.FindStringSubmatch(strings.TrimSpace(entry.QueryText)); m != nil {
 			name = m[1]
-		} else if len(name) > 60 {
-			name = name[:60] + "…"
+		} else if len(name) > 40 {
+			name = name[:40] + "…"
 		}
 		out = append(out, planFinding{Query: name, Duration: duration, Problems: planProblems(entry.Plan)})
 		body.Reset()
