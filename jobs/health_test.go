@@ -49,7 +49,12 @@ insert into support.tickets (ticket_id, customer_id, opened_at, priority, subjec
 
 insert into survey.responses (response_id, customer_id, survey_type, score, touchpoint, comment, responded_at) values
     ('n-h-10', 'h-healthy', 'nps', 10, 'product', 'Great product', '2026-01-08T10:00:00Z'),
-    ('r-h1', 'h-detractor', 'nps', 9, 'product', null, '2025-11-10T10:00:00Z'),
+    -- the previous NPS answer is from long before the sentiment look-back;
+    -- an off-scale answer, a skip and a CSAT answer after it do not count.
+    ('r-h1', 'h-detractor', 'nps', 9, 'product', null, '2024-12-10T10:00:00Z'),
+    ('r-h0', 'h-detractor', 'nps', 12, 'product', null, '2025-05-01T10:00:00Z'),
+    ('r-h0b', 'h-detractor', 'nps', null, 'product', null, '2025-06-01T10:00:00Z'),
+    ('r-h0c', 'h-detractor', ' CSAT', 1, 'support', null, '2025-06-15T10:00:00Z'),
     ('r-h2', 'h-detractor', 'nps', 3, 'product', null, '2026-01-10T10:00:00Z'),
     -- off the scale: neither the latest answer nor a score.
     ('r-h3', 'h-detractor', 'nps', 11, 'product', null, '2026-01-20T10:00:00Z'),
