@@ -48,11 +48,15 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per figure (median)")
 	bin := flag.String("bin", "bin/signals", "the signals binary (make build)")
 	keep := flag.Bool("keep", false, "keep the cluster running at the end")
-	mode := flag.String("mode", "", "internal: excelize (write the bare StreamWriter workbook to -file)")
+	mode := flag.String("mode", "", "internal: excelize (the bare StreamWriter workbook) or finance (the finance workbook), written to -file")
 	file := flag.String("file", "", "internal: output of -mode")
 	flag.Parse()
-	if *mode == "excelize" {
-		if err := bareExcelize(*file); err != nil {
+	if *mode != "" {
+		write := bareExcelize
+		if *mode == "finance" {
+			write = financeWorkbook
+		}
+		if err := write(*file); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

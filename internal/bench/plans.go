@@ -31,8 +31,16 @@ type planFinding struct {
 }
 
 // enableAutoExplain makes new sessions log the plans of slow statements.
+// The module is loaded into this session first, so that ALTER SYSTEM knows
+// its settings.
 func enableAutoExplain(ctx context.Context, db *sqlx.DB) error {
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
 	for _, s := range []string{
+		"load 'auto_explain'",
 		"alter system set session_preload_libraries = 'auto_explain'",
 		"alter system set auto_explain.log_min_duration = '" + planMinDuration + "'",
 		"alter system set auto_explain.log_analyze = on",
@@ -41,7 +49,7 @@ func enableAutoExplain(ctx context.Context, db *sqlx.DB) error {
 		"alter system set auto_explain.log_format = 'json'",
 		"select pg_reload_conf()",
 	} {
-		if _, err := db.ExecContext(ctx, s); err != nil {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("auto_explain: %s: %w", s, err)
 		}
 	}
