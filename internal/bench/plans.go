@@ -163,7 +163,14 @@ func planProblems(n planNode) []string {
 		}
 		if n.NodeType == "Nested Loop" && len(n.Plans) == 2 {
 			inner := n.Plans[1]
-			indexed := strings.Contains(inner.NodeType, "Index") || inner.NodeType == "Memoize" || inner.NodeType == "Result"
+			// Each rescan is cheap when it starts from an index, under
+			// whatever single-input nodes (Limit, Sort, Aggregate) a
+			// LATERAL subquery adds.
+			leaf := inner
+			for len(leaf.Plans) == 1 && !strings.Contains(leaf.NodeType, "Index") {
+				leaf = leaf.Plans[0]
+			}
+			indexed := strings.Contains(leaf.NodeType, "Index") || leaf.NodeType == "Memoize" || leaf.NodeType == "Result"
 			if inner.ActualLoops >= 1000 && !indexed {
 				ps = append(ps, fmt.Sprintf("nested loop rescans %s %.0f times", inner.NodeType, inner.ActualLoops))
 			}
