@@ -11,7 +11,8 @@ import (
 // customer is one customer's attributes: the crm.customers row plus the
 // hidden traits that drive its behaviour.
 type customer struct {
-	idx      int // 0-based
+	idx      int    // 0-based
+	num      string // idx+1, zero-padded to the same width for every customer
 	id       string
 	name     string
 	seg      int    // smb, midMarket or enterprise
@@ -30,7 +31,8 @@ type customer struct {
 // newCustomer draws customer idx's attributes from its attribute stream.
 func (g *generator) newCustomer(idx int) customer {
 	r := newRand(g.o.Seed, idx, streamAttrs)
-	c := customer{idx: idx, id: fmt.Sprintf("C%06d", idx+1)}
+	c := customer{idx: idx, num: fmt.Sprintf("%0*d", g.idDigits, idx+1)}
+	c.id = "C" + c.num
 	c.seg = pick(r, []float64{g.segs[smb].share, g.segs[midMarket].share, g.segs[enterprise].share})
 	c.region = pick(r, regionWeights[:])
 	if r.Float64() < 0.02 {

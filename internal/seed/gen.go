@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/signalsdev/signals/transform"
@@ -128,6 +129,7 @@ type generator struct {
 	fx        fxTable
 	camps     []campaign
 	days      []day // the days with usage rows
+	idDigits  int   // width of the customer numbers: 6, or more beyond 999,999 customers
 	dips      [3]transform.Month
 	outage    int // index in days of a day with a product outage (fewer events)
 }
@@ -140,7 +142,7 @@ type day struct {
 }
 
 func newGenerator(o Options) *generator {
-	g := &generator{o: o, loc: o.Loc}
+	g := &generator{o: o, loc: o.Loc, idDigits: max(6, len(strconv.Itoa(o.Customers)))}
 	g.until = o.Until
 	g.first = o.Until.Add(-(o.Months - 1))
 	g.start = g.first.Start(g.loc)

@@ -33,7 +33,7 @@ func (g *generator) nullTime(t time.Time) any {
 	return t
 }
 
-func subID(c *customer, x *sub) string { return fmt.Sprintf("SUB-%06d-%02d", c.idx+1, x.seq) }
+func subID(c *customer, x *sub) string { return fmt.Sprintf("SUB-%s-%02d", c.num, x.seq) }
 
 // fxRows writes EUR and GBP rates for every month from the month before the
 // earliest possible subscription to Until.
@@ -90,7 +90,7 @@ func (g *generator) invoiceRows(c *customer, h *history, emit emitFunc) error {
 	n := 0
 	write := func(subID any, amount int64, status string, issued, due time.Time, paid any, attempts int) error {
 		n++
-		return emit(fmt.Sprintf("INV-%06d-%04d", c.idx+1, n), c.id, subID, c.currency, cents(amount),
+		return emit(fmt.Sprintf("INV-%s-%04d", c.num, n), c.id, subID, c.currency, cents(amount),
 			status, issued, due, paid, int64(attempts))
 	}
 	terms := 0
@@ -257,7 +257,7 @@ func (g *generator) responseRows(c *customer, h *history, emit emitFunc) error {
 		slices.SortStableFunc(month, func(a, b response) int { return a.at.Compare(b.at) })
 		for _, x := range month {
 			n++
-			if err := emit(fmt.Sprintf("RSP-%06d-%03d", c.idx+1, n), c.id, surveyTypes[x.kind],
+			if err := emit(fmt.Sprintf("RSP-%s-%03d", c.num, n), c.id, surveyTypes[x.kind],
 				x.score, x.touchpoint, x.comment, x.at); err != nil {
 				return err
 			}
@@ -421,7 +421,7 @@ func (g *generator) ticketRows(c *customer, h *history, emit emitFunc) error {
 	}
 	slices.SortStableFunc(ts, func(a, b ticket) int { return a.opened.Compare(b.opened) })
 	for i, tk := range ts {
-		if err := emit(fmt.Sprintf("TKT-%06d-%03d", c.idx+1, i+1), c.id, tk.opened, tk.closed,
+		if err := emit(fmt.Sprintf("TKT-%s-%03d", c.num, i+1), c.id, tk.opened, tk.closed,
 			tk.priority, tk.category, tk.subject, tk.body); err != nil {
 			return err
 		}

@@ -44,8 +44,9 @@ const (
 	DefaultMonths    = 24
 )
 
-// maxCustomers keeps the six-digit customer ids in sort order.
-const maxCustomers = 999_999
+// maxCustomers bounds a seed; customer numbers are zero-padded to six
+// digits, or to the width of the largest, so that ids sort in number order.
+const maxCustomers = 10_000_000
 
 // chunkSize is how many customers are simulated at a time: the memory bound.
 // Each table is copied chunk by chunk, so the rows stay in customer order.

@@ -178,3 +178,32 @@ func TestFXStaysInBands(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerIDs: ids are six-digit numbers up to 999,999 customers and
+// wider beyond, every one the same width, so that they sort in number
+// order; the ids of a customer's other rows carry the same number.
+func TestCustomerIDs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		customers, idx int
+		want           string
+	}{
+		{customers: 2000, idx: 0, want: "C000001"},
+		{customers: 999_999, idx: 999_998, want: "C999999"},
+		{customers: 1_000_000, idx: 0, want: "C0000001"},
+		{customers: 1_000_000, idx: 999_999, want: "C1000000"},
+	}
+	for _, tt := range tests {
+		g := testGenerator(t, tt.customers, 12)
+		c := g.newCustomer(tt.idx)
+		if c.id != tt.want {
+			t.Errorf("customer %d of %d: id %q, want %q", tt.idx, tt.customers, c.id, tt.want)
+		}
+		if got, want := subID(&c, &sub{seq: 1}), "SUB-"+tt.want[1:]+"-01"; got != want {
+			t.Errorf("customer %d of %d: subscription id %q, want %q", tt.idx, tt.customers, got, want)
+		}
+	}
+	if _, err := (Options{Customers: maxCustomers + 1, Until: transform.NewMonth(2026, time.March)}).withDefaults(); err == nil {
+		t.Errorf("%d customers: want an error", maxCustomers+1)
+	}
+}
