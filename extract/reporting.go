@@ -231,41 +231,78 @@ func (r *Reporting) HealthMonths(ctx context.Context, first, last transform.Mont
 	return out, nil
 }
 
-// AtRisk returns month m's red and yellow accounts, worst first, each with
-// its signals (most severe first).
-func (r *Reporting) AtRisk(ctx context.Context, m transform.Month) ([]transform.AtRiskRow, error) {
-	var rows []struct {
-		CustomerID string          `db:"customer_id"`
-		Name       string          `db:"name"`
-		Owner      string          `db:"owner"`
-		Segment    string          `db:"segment"`
-		Band       string          `db:"band"`
-		Score      float64         `db:"score"`
-		PrevScore  *float64        `db:"prev_score"`
-		MRR        transform.Money `db:"mrr_cents"`
+type atRiskRow struct {
+	CustomerID string          `db:"customer_id"`
+	Name       string          `db:"name"`
+	Owner      string          `db:"owner"`
+	Segment    string          `db:"segment"`
+	Band       string          `db:"band"`
+	Score      float64         `db:"score"`
+	PrevScore  *float64        `db:"prev_score"`
+	MRR        transform.Money `db:"mrr_cents"`
+	Signals    pq.StringArray  `db:"signals"`
+	Severities pq.StringArray  `db:"severities"`
+	Evidence   pq.StringArray  `db:"evidence"`
+}
+
+func (x atRiskRow) row() transform.AtRiskRow {
+	a := transform.AtRiskRow{CustomerID: x.CustomerID, Name: x.Name, Owner: x.Owner, Segment: x.Segment, Band: x.Band,
+		Score: x.Score, PrevScore: x.PrevScore, MRR: x.MRR}
+	for i := range x.Signals {
+		a.Signals = append(a.Signals, transform.Signal{Signal: x.Signals[i], Severity: x.Severities[i], Evidence: x.Evidence[i]})
 	}
-	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_at_risk"), m.Date()); err != nil {
-		return nil, fmt.Errorf("select at-risk accounts for %s: %w", m, err)
+	return a
+}
+
+// AtRisk streams month m's red and yellow accounts, worst first, each with
+// its signals (most severe first), one at a time like Movements: a month
+// of a million customers has tens of thousands. While it runs, no other
+// query may use the same transaction.
+func (r *Reporting) AtRisk(ctx context.Context, m transform.Month) iter.Seq2[transform.AtRiskRow, error] {
+	return func(yield func(transform.AtRiskRow, error) bool) {
+		rows, err := r.q.QueryxContext(ctx, sqlfiles.Query("report_at_risk"), m.Date(), nil)
+		if err != nil {
+			yield(transform.AtRiskRow{}, fmt.Errorf("select at-risk accounts for %s: %w", m, err))
+			return
+		}
+		defer rows.Close()
+		var x atRiskRow
+		for rows.Next() {
+			x = atRiskRow{}
+			if err := rows.StructScan(&x); err != nil {
+				yield(transform.AtRiskRow{}, fmt.Errorf("scan at-risk accounts for %s: %w", m, err))
+				return
+			}
+			if !yield(x.row(), nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(transform.AtRiskRow{}, fmt.Errorf("read at-risk accounts for %s: %w", m, err))
+		}
 	}
-	var sigs []struct {
-		CustomerID string `db:"customer_id"`
-		Signal     string `db:"signal"`
-		Severity   string `db:"severity"`
-		Evidence   string `db:"evidence"`
+}
+
+// TopAtRisk returns the first n of AtRisk, and how many accounts are at
+// risk and how many of them raised a critical signal.
+func (r *Reporting) TopAtRisk(ctx context.Context, m transform.Month, n int) ([]transform.AtRiskRow, transform.AtRiskCounts, error) {
+	var c struct {
+		Accounts int `db:"accounts"`
+		Critical int `db:"critical"`
 	}
-	if err := sqlx.SelectContext(ctx, r.q, &sigs, sqlfiles.Query("report_signals"), m.Date()); err != nil {
-		return nil, fmt.Errorf("select signals for %s: %w", m, err)
+	if err := sqlx.GetContext(ctx, r.q, &c, sqlfiles.Query("report_at_risk_counts"), m.Date()); err != nil {
+		return nil, transform.AtRiskCounts{}, fmt.Errorf("count at-risk accounts for %s: %w", m, err)
 	}
-	by := map[string][]transform.Signal{}
-	for _, s := range sigs {
-		by[s.CustomerID] = append(by[s.CustomerID], transform.Signal{Signal: s.Signal, Severity: s.Severity, Evidence: s.Evidence})
+	counts := transform.AtRiskCounts{Accounts: c.Accounts, Critical: c.Critical}
+	var rows []atRiskRow
+	if err := sqlx.SelectContext(ctx, r.q, &rows, sqlfiles.Query("report_at_risk"), m.Date(), n); err != nil {
+		return nil, counts, fmt.Errorf("select at-risk accounts for %s: %w", m, err)
 	}
 	out := make([]transform.AtRiskRow, len(rows))
 	for i, x := range rows {
-		out[i] = transform.AtRiskRow{CustomerID: x.CustomerID, Name: x.Name, Owner: x.Owner, Segment: x.Segment, Band: x.Band,
-			Score: x.Score, PrevScore: x.PrevScore, MRR: x.MRR, Signals: by[x.CustomerID]}
+		out[i] = x.row()
 	}
-	return out, nil
+	return out, counts, nil
 }
 
 // CampaignLift returns month m's campaign_lift rows.

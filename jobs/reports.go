@@ -60,6 +60,9 @@ func (Reports) Source() string { return "" }
 // verbatimLimit caps the detractor comments a CX workbook lists.
 const verbatimLimit = 2000
 
+// digestAtRisk is how many at-risk accounts the digests show.
+const digestAtRisk = 5
+
 // rendered is one report's workbook and what its digest needs.
 type rendered struct {
 	name   string // report.ReportFinance or report.ReportCX
@@ -85,23 +88,25 @@ func (r Reports) Run(ctx context.Context, jc *JobContext) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 
-	// Everything but the movements is read first: the movements stream
-	// holds the transaction's connection while the workbook is written.
-	atRisk, err := rd.AtRisk(ctx, m)
+	// Everything but the movements and the at-risk accounts is read first:
+	// those two stream, each holding the transaction's connection while
+	// its workbook is written.
+	topAtRisk, atRisk, err := rd.TopAtRisk(ctx, m, digestAtRisk)
 	if err != nil {
 		return err
 	}
-	fin, err := financeData(ctx, rd, m, meta, atRisk)
+	fin, err := financeData(ctx, rd, m, meta, topAtRisk, atRisk)
 	if err != nil {
 		return err
 	}
-	cx, err := cxData(ctx, rd, m, jc.Loc(), meta, atRisk)
+	cx, err := cxData(ctx, rd, m, jc.Loc(), meta, topAtRisk, atRisk)
 	if err != nil {
 		return err
 	}
 	jc.RowsRead += int64(len(fin.Trend) + len(fin.Members) + len(fin.PrevMembers) + len(fin.Cohorts) + len(fin.TopMovements) +
-		len(cx.Surveys) + len(cx.Health) + len(cx.AtRisk) + len(cx.Campaigns) + len(cx.Verbatims))
+		len(cx.Surveys) + len(cx.Health) + len(topAtRisk) + len(cx.Campaigns) + len(cx.Verbatims))
 	fin.Movements = rd.Movements(ctx, m)
+	cx.AtRisk = rd.AtRisk(ctx, m)
 
 	finPath := filepath.Join(dir, "finance-"+m.String()+".xlsx")
 	finInfo, err := writeWorkbook(finPath, func(w io.Writer) (report.WorkbookInfo, error) { return report.WriteFinanceWorkbook(w, fin) })
@@ -114,7 +119,8 @@ func (r Reports) Run(ctx context.Context, jc *JobContext) error {
 	if err != nil {
 		return fmt.Errorf("cx workbook for %s: %w", m, err)
 	}
-	log.Info("workbooks written", "month", m.String(), "finance", finPath, "cx", cxPath, "movements", finInfo.Rows)
+	jc.RowsRead += cxInfo.Rows
+	log.Info("workbooks written", "month", m.String(), "finance", finPath, "cx", cxPath, "movements", finInfo.Rows, "at_risk", cxInfo.Rows)
 
 	if !jc.Send {
 		return nil
@@ -203,7 +209,8 @@ func failedJobs(js []report.JobStatus) []string {
 	return out
 }
 
-func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, meta report.Meta, atRisk []transform.AtRiskRow) (*report.FinanceData, error) {
+func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, meta report.Meta,
+	topAtRisk []transform.AtRiskRow, atRisk transform.AtRiskCounts) (*report.FinanceData, error) {
 	trend, err := rd.MRRMonths(ctx, m.Add(-12), m, []string{"all"})
 	if err != nil {
 		return nil, err
@@ -220,7 +227,7 @@ func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, 
 	if err != nil {
 		return nil, err
 	}
-	d := &report.FinanceData{Meta: meta, Trend: trend, Cohorts: cohorts, TopMovements: top, AtRisk: atRisk}
+	d := &report.FinanceData{Meta: meta, Trend: trend, Cohorts: cohorts, TopMovements: top, TopAtRisk: topAtRisk, AtRiskCounts: atRisk}
 	for _, r := range members {
 		if r.Month == m {
 			d.Members = append(d.Members, r)
@@ -240,7 +247,8 @@ func financeData(ctx context.Context, rd *extract.Reporting, m transform.Month, 
 	return d, nil
 }
 
-func cxData(ctx context.Context, rd *extract.Reporting, m transform.Month, loc *time.Location, meta report.Meta, atRisk []transform.AtRiskRow) (*report.CXData, error) {
+func cxData(ctx context.Context, rd *extract.Reporting, m transform.Month, loc *time.Location, meta report.Meta,
+	topAtRisk []transform.AtRiskRow, atRisk transform.AtRiskCounts) (*report.CXData, error) {
 	surveys, err := rd.SurveyMonths(ctx, m.Add(-11), m)
 	if err != nil {
 		return nil, err
@@ -257,7 +265,8 @@ func cxData(ctx context.Context, rd *extract.Reporting, m transform.Month, loc *
 	if err != nil {
 		return nil, err
 	}
-	return &report.CXData{Meta: meta, Surveys: surveys, Health: health, AtRisk: atRisk, Campaigns: lift, Verbatims: verb}, nil
+	return &report.CXData{Meta: meta, Surveys: surveys, Health: health, TopAtRisk: topAtRisk, AtRiskCounts: atRisk,
+		Campaigns: lift, Verbatims: verb}, nil
 }
 
 // writeWorkbook renders a workbook to path through a temporary file in the

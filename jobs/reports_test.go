@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jmoiron/sqlx"
 	"github.com/xuri/excelize/v2"
 
@@ -265,6 +266,27 @@ func TestReportsDeliverOverSMTP(t *testing.T) {
 		t.Errorf("=SUM(A1:A9) stored as a formula")
 	}
 	f.Close()
+	// The at-risk accounts, streamed from PostgreSQL: worst first, each
+	// with its signals, most severe first.
+	f, err = excelize.OpenFile(filepath.Join(dir, "cx-2026-09.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = f.GetRows(report.SheetAtRisk)
+	f.Close()
+	var atRisk [][]string
+	for _, r := range rows[4:] {
+		r = append(r, make([]string, 11)...) // GetRows drops empty trailing cells
+		atRisk = append(atRisk, []string{r[0], r[4], r[9], r[10]})
+	}
+	wantAtRisk := [][]string{
+		{"C3", "Red", "contract request, detractor",
+			"contract request (critical): Ticket T-7: \"please send a copy of our contract\"\ndetractor: NPS 3 on 2026-09-14"},
+		{"C4", "Yellow", "", ""},
+	}
+	if diff := cmp.Diff(wantAtRisk, atRisk); diff != "" {
+		t.Errorf("At risk sheet: ID, band, signals, evidence (-want +got):\n%s", diff)
+	}
 	var st []struct {
 		Report, Recipient, Status string
 		Attempts                  int

@@ -73,6 +73,7 @@ type book struct {
 	buf    []byte
 	hashOn bool
 	title  string // for print headers: "Finance — September 2026"
+	rows   int64  // rows of the workbook's streamed list, for WorkbookInfo
 }
 
 func newBook(cur, title string) (*book, error) {
@@ -255,6 +256,94 @@ func (b *book) row(sheet string, col, row int, cells ...cell) error {
 	return nil
 }
 
+// streamSheet writes a sheet row by row through excelize's StreamWriter,
+// which spools rows to a temporary file: its memory does not grow with the
+// rows (Movements, At risk). Rows must come in ascending order.
+type streamSheet struct {
+	b    *book
+	name string
+	sw   *excelize.StreamWriter
+}
+
+// stream starts a streamed sheet with o's column widths, frozen panes and
+// print setup (what setup does for a sheet written cell by cell).
+func (b *book) stream(sheet string, o sheetOpts) (*streamSheet, error) {
+	if err := b.print(sheet, o); err != nil {
+		return nil, err
+	}
+	sw, err := b.f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	for cols, w := range o.widths {
+		from, to, _ := strings.Cut(cols, ":")
+		if to == "" {
+			to = from
+		}
+		lo, err := excelize.ColumnNameToNumber(from)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := excelize.ColumnNameToNumber(to)
+		if err != nil {
+			return nil, err
+		}
+		if err := sw.SetColWidth(lo, hi, w); err != nil {
+			return nil, fmt.Errorf("column widths of %s: %w", sheet, err)
+		}
+	}
+	if o.freezeRow > 0 || o.freezeCol > 0 {
+		if err := sw.SetPanes(freezePanes(o.freezeRow, o.freezeCol)); err != nil {
+			return nil, fmt.Errorf("freeze %s: %w", sheet, err)
+		}
+	}
+	return &streamSheet{b: b, name: sheet, sw: sw}, nil
+}
+
+// row writes row r from column A, one style per cell, height h points (0:
+// the default). Like set, it feeds every value into the content hash.
+func (s *streamSheet) row(r int, h float64, cells ...cell) error {
+	vals := make([]any, len(cells))
+	for i, c := range cells {
+		cv := cellValue(c.v)
+		if cv != nil {
+			ref, _ := excelize.CoordinatesToCellName(i+1, r)
+			s.b.hashCell(s.name, ref, cv)
+		}
+		x := excelize.Cell{Value: cv}
+		if c.s != (styleSpec{}) {
+			x.StyleID = s.b.style(c.s)
+		}
+		vals[i] = x
+	}
+	var opts []excelize.RowOpts
+	if h > 0 {
+		opts = append(opts, excelize.RowOpts{Height: h})
+	}
+	ref, _ := excelize.CoordinatesToCellName(1, r)
+	if err := s.sw.SetRow(ref, vals, opts...); err != nil {
+		return fmt.Errorf("write %s row %d: %w", s.name, r, err)
+	}
+	return nil
+}
+
+// table marks the cells from (col1, row1) to (col2, row2) as an Excel
+// table, as book.table does; finish with flush.
+func (s *streamSheet) table(name string, col1, row1, col2, row2 int) error {
+	if row2 <= row1 {
+		row2 = row1 + 1
+	}
+	tl, _ := excelize.CoordinatesToCellName(col1, row1)
+	br, _ := excelize.CoordinatesToCellName(col2, row2)
+	on := true
+	if err := s.sw.AddTable(&excelize.Table{Range: tl + ":" + br, Name: name, StyleName: tableStyle, ShowRowStripes: &on}); err != nil {
+		return fmt.Errorf("table %s on %s: %w", name, s.name, err)
+	}
+	return nil
+}
+
+func (s *streamSheet) flush() error { return s.sw.Flush() }
+
 // headStyle is the style of column headings: white on navy. Excel tables
 // would colour headers themselves, but LibreOffice ignores table styles.
 var headStyle = styleSpec{bold: true, wrap: true, color: "FFFFFF", fill: colNavy}
@@ -405,16 +494,22 @@ func (b *book) table(sheet, name string, col1, row1, col2, row2 int) error {
 	return nil
 }
 
+// The styles of a sheet's title and subtitle (rows 1 and 2).
+var (
+	titleStyle    = styleSpec{bold: true, size: 16, color: colNavy}
+	subtitleStyle = styleSpec{color: colMuted, italic: true}
+)
+
 // title writes a sheet's title and subtitle in rows 1 and 2.
 func (b *book) title2(sheet, title, subtitle string) error {
-	if err := b.set(sheet, 1, 1, title, styleSpec{bold: true, size: 16, color: colNavy}); err != nil {
+	if err := b.set(sheet, 1, 1, title, titleStyle); err != nil {
 		return err
 	}
 	if err := b.f.SetRowHeight(sheet, 1, 26); err != nil {
 		return err
 	}
 	if subtitle != "" {
-		return b.set(sheet, 1, 2, subtitle, styleSpec{color: colMuted, italic: true})
+		return b.set(sheet, 1, 2, subtitle, subtitleStyle)
 	}
 	return nil
 }
@@ -434,6 +529,17 @@ func (b *book) header(sheet string, col, row int, names ...string) error {
 // lead and the last trail are text columns (left), the ones between hold
 // numbers (right).
 func (b *book) numHeader(sheet string, col, row, lead, trail int, names ...string) error {
+	for i, hc := range numHeaderCells(lead, trail, names...) {
+		if err := b.set(sheet, col+i, row, hc.v, hc.s); err != nil {
+			return err
+		}
+	}
+	return b.f.SetRowHeight(sheet, row, 30)
+}
+
+// numHeaderCells are the cells of numHeader.
+func numHeaderCells(lead, trail int, names ...string) []cell {
+	cells := make([]cell, len(names))
 	for i, n := range names {
 		st := headStyle
 		if i >= lead && i < len(names)-trail {
@@ -442,11 +548,9 @@ func (b *book) numHeader(sheet string, col, row, lead, trail int, names ...strin
 		if i >= len(names)-trail && i > 0 {
 			st.indent = 1 // text after right-aligned numbers needs air
 		}
-		if err := b.set(sheet, col+i, row, n, st); err != nil {
-			return err
-		}
+		cells[i] = c(n, st)
 	}
-	return b.f.SetRowHeight(sheet, row, 30)
+	return cells
 }
 
 // finish writes the workbook to w and returns the content hash.
@@ -602,5 +706,14 @@ func fitRow(b *book, sheet string, row, lines int) error {
 	if lines <= 1 {
 		return nil
 	}
-	return b.f.SetRowHeight(sheet, row, float64(min(lines, 20))*12.75+3)
+	return b.f.SetRowHeight(sheet, row, fitHeight(lines))
+}
+
+// fitHeight is the height of a row of that many wrapped lines, at most 20;
+// 0 (the default height) for one line.
+func fitHeight(lines int) float64 {
+	if lines <= 1 {
+		return 0
+	}
+	return float64(min(lines, 20))*12.75 + 3
 }

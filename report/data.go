@@ -62,8 +62,10 @@ type FinanceData struct {
 	// TopMovements are the month's largest customer changes by absolute
 	// amount, for the digest (a handful).
 	TopMovements []MovementRow
-	// AtRisk are the worst at-risk accounts (red first), for the digest.
-	AtRisk []AtRiskRow
+	// TopAtRisk are the worst at-risk accounts (red first), for the
+	// digest; AtRiskCounts counts them all.
+	TopAtRisk    []AtRiskRow
+	AtRiskCounts AtRiskCounts
 }
 
 // MovementRow is one customer's MRR movement in the month
@@ -78,8 +80,13 @@ type CXData struct {
 	Surveys []SurveyRow
 	// Health holds per-month band counts from Month-11 to Month.
 	Health []HealthMonth
-	// AtRisk holds Month's red and yellow accounts, worst first.
-	AtRisk []AtRiskRow
+	// AtRisk streams Month's red and yellow accounts, worst first, to the
+	// workbook's At risk sheet; like Movements, it is read once and nil
+	// means none. AtRiskCounts counts them; TopAtRisk are the first few, for
+	// the digest.
+	AtRisk       iter.Seq2[AtRiskRow, error]
+	AtRiskCounts AtRiskCounts
+	TopAtRisk    []AtRiskRow
 	// Campaigns holds Month's campaign_lift rows.
 	Campaigns []LiftRow
 	// Verbatims holds Month's detractor comments (NPS 0–6 with a comment).
@@ -96,6 +103,9 @@ type HealthMonth = transform.HealthMonth
 // AtRiskRow is a red or yellow account with the signals behind it; see
 // transform.AtRiskRow.
 type AtRiskRow = transform.AtRiskRow
+
+// AtRiskCounts counts the at-risk accounts; see transform.AtRiskCounts.
+type AtRiskCounts = transform.AtRiskCounts
 
 // Signal is a row of customer_signals.
 type Signal = transform.Signal

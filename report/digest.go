@@ -249,7 +249,7 @@ func FinanceDigest(d *FinanceData, o DigestOptions) (*Digest, error) {
 	if ok {
 		v.Sections = append(v.Sections, bridgeSection(cur, d.Currency))
 	}
-	v.Sections = append(v.Sections, movementSection(d.TopMovements, d.Currency), atRiskSection(d.AtRisk, d.Currency, "Accounts at risk"))
+	v.Sections = append(v.Sections, movementSection(d.TopMovements, d.Currency), atRiskSection(d.TopAtRisk, d.AtRiskCounts.Accounts, d.Currency, "Accounts at risk"))
 	if s, ok := segmentSection(d); ok {
 		v.Sections = append(v.Sections, s)
 	}
@@ -464,14 +464,13 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// atRiskSection lists up to five accounts, worst first, with the most
-// severe signal's evidence.
-func atRiskSection(rows []AtRiskRow, cur, title string) section {
+// atRiskSection lists up to five of the total accounts at risk, worst
+// first, with the most severe signal's evidence.
+func atRiskSection(rows []AtRiskRow, total int, cur, title string) section {
 	s := section{Title: title, Empty: "No red or yellow accounts this month.",
 		Cols: []column{{Name: "Account"}, {Name: "Health", Right: true}, {Name: "MRR", Right: true}, {Name: "Why"}}}
 	for i, a := range rows {
 		if i == 5 {
-			s.Note = fmt.Sprintf("%d more in the workbook's At risk sheet.", len(rows)-5)
 			break
 		}
 		bg, fg := "#FEF0C7", cssWarn
@@ -492,6 +491,9 @@ func atRiskSection(rows []AtRiskRow, cur, title string) section {
 			{Text: fmtMoneyShort(a.MRR, cur), Color: cssInk, Right: true, Nowrap: true},
 			{Text: why, Color: cssMuted},
 		})
+	}
+	if shown := min(len(rows), 5); total > shown {
+		s.Note = fmt.Sprintf("%d more in the workbook's At risk sheet.", total-shown)
 	}
 	return s
 }
@@ -582,8 +584,8 @@ func CXDigest(d *CXData, o DigestOptions) (*Digest, error) {
 		}
 	}
 	hm, okH := healthMonth(d.Health, d.Month)
-	if okH || len(d.AtRisk) > 0 {
-		n := len(d.AtRisk)
+	if okH || d.AtRiskCounts.Accounts > 0 {
+		n := d.AtRiskCounts.Accounts
 		parts = append(parts, fmt.Sprintf("%d %s at risk", n, plural(n, "account", "accounts")))
 	}
 	if len(parts) == 0 {
@@ -655,7 +657,7 @@ func CXDigest(d *CXData, o DigestOptions) (*Digest, error) {
 		v.Chart = &chartView{Title: "NPS, last 12 months", Src: htmltemplate.URL("cid:" + ChartContentID), Width: ChartWidth, Height: ChartHeight,
 			Alt: trendAlt("NPS", pts, func(x float64) string { return fmtFloat(x, 1) })}
 	}
-	v.Sections = append(v.Sections, atRiskSection(d.AtRisk, d.Currency, "Top accounts at risk"))
+	v.Sections = append(v.Sections, atRiskSection(d.TopAtRisk, d.AtRiskCounts.Accounts, d.Currency, "Top accounts at risk"))
 	if s, ok := campaignSection(d.Campaigns); ok {
 		v.Sections = append(v.Sections, s)
 	}
@@ -760,16 +762,7 @@ func cxHighlights(d *CXData) []highlight {
 					metricLabel(l.Metric), liftText(l, *l.AbsLift, true), liftText(l, *l.AbsCILow, false), liftText(l, *l.AbsCIHigh, false))})
 		}
 	}
-	crit := 0
-	for _, a := range d.AtRisk {
-		for _, s := range a.Signals {
-			if s.Severity == "critical" {
-				crit++
-				break
-			}
-		}
-	}
-	if crit > 0 {
+	if crit := d.AtRiskCounts.Critical; crit > 0 {
 		hs = append(hs, highlight{Mark: "!", Color: cssBad, Text: fmt.Sprintf("%d %s raised a critical signal (a contract request or cancel intent).", crit, plural(crit, "account", "accounts"))})
 	}
 	return hs

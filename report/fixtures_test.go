@@ -164,7 +164,8 @@ func fixFinance() *FinanceData {
 		Cohorts:      fixCohorts(),
 		Movements:    seq(rows),
 		TopMovements: []MovementRow{rows[6], rows[0], rows[3], rows[2], rows[1]},
-		AtRisk:       fixAtRisk()[:3],
+		TopAtRisk:    fixAtRisk()[:3],
+		AtRiskCounts: fixAtRiskCounts(fixAtRisk()[:3]),
 	}
 }
 
@@ -181,6 +182,21 @@ func seq[T any](rows []T) iter.Seq2[T, error] {
 func f64(v float64) *float64 { return &v }
 func intp(v int) *int        { return &v }
 func bp(v bool) *bool        { return &v }
+
+// fixAtRiskCounts counts rows as report_at_risk_counts does.
+func fixAtRiskCounts(rows []AtRiskRow) AtRiskCounts {
+	var n AtRiskCounts
+	for _, a := range rows {
+		n.Accounts++
+		for _, s := range a.Signals {
+			if s.Severity == "critical" {
+				n.Critical++
+				break
+			}
+		}
+	}
+	return n
+}
 
 func fixAtRisk() []AtRiskRow {
 	return []AtRiskRow{
@@ -307,12 +323,14 @@ func fixVerbatims() []Verbatim {
 func fixCX() *CXData {
 	vs := fixVerbatims()
 	return &CXData{
-		Meta:      fixMeta(),
-		Surveys:   fixSurveys(),
-		Health:    fixHealth(),
-		AtRisk:    fixAtRisk(),
-		Campaigns: fixCampaigns(),
-		Verbatims: []Verbatim{vs[2], vs[0], vs[4], vs[1], vs[3]},
+		Meta:         fixMeta(),
+		Surveys:      fixSurveys(),
+		Health:       fixHealth(),
+		AtRisk:       seq(fixAtRisk()),
+		TopAtRisk:    fixAtRisk()[:5],
+		AtRiskCounts: fixAtRiskCounts(fixAtRisk()),
+		Campaigns:    fixCampaigns(),
+		Verbatims:    []Verbatim{vs[2], vs[0], vs[4], vs[1], vs[3]},
 	}
 }
 

@@ -65,7 +65,7 @@ func WriteCXWorkbook(w io.Writer, d *CXData) (WorkbookInfo, error) {
 	if err != nil {
 		return WorkbookInfo{}, err
 	}
-	return WorkbookInfo{ContentHash: h, Rows: int64(len(d.AtRisk))}, nil
+	return WorkbookInfo{ContentHash: h, Rows: b.rows}, nil
 }
 
 // scoreFormats returns the number formats of a survey type's score and of
@@ -252,7 +252,7 @@ func cxSummary(b *book, d *CXData) error {
 		v any
 		s styleSpec
 	}{
-		{"Accounts at risk (red or yellow)", len(d.AtRisk), styleSpec{fmt: fmtCount, bold: true}},
+		{"Accounts at risk (red or yellow)", d.AtRiskCounts.Accounts, styleSpec{fmt: fmtCount, bold: true}},
 		{"Campaigns measured", len(camps), styleSpec{fmt: fmtCount}},
 		{"Metrics with a significant lift", sig, styleSpec{fmt: fmtCount}},
 		{"Metrics with a sample ratio mismatch", srm, styleSpec{fmt: fmtCount, color: map[bool]string{true: colRed, false: colInk}[srm > 0], bold: srm > 0}},
@@ -425,76 +425,84 @@ var atRiskHeaders = []string{"Customer ID", "Customer", "Owner", "Segment", "Ban
 // signalLabel names a signal for readers.
 func signalLabel(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
+// cxAtRisk streams the At risk sheet: at a million customers a month can
+// have tens of thousands of red and yellow accounts.
 func cxAtRisk(b *book, d *CXData) error {
-	s := SheetAtRisk
-	if err := b.setup(s, sheetOpts{
+	st, err := b.stream(SheetAtRisk, sheetOpts{
 		widths:    map[string]float64{"A": 13, "B": 26, "C": 18, "D": 13, "E": 9, "F:H": 10, "I": 12, "J": 24, "K": 72},
 		freezeRow: 4, freezeCol: 2, landscape: true, printTitle: "$4:$4",
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	if err := b.title2(s, "Accounts at risk — "+d.Month.Long(), "Red and yellow accounts, worst first, with the signals behind their score. MRR at the end of the month in "+d.Currency+"."); err != nil {
+	if err := st.row(1, 26, c("Accounts at risk — "+d.Month.Long(), titleStyle)); err != nil {
 		return err
 	}
-	if err := b.numHeader(s, 1, 4, 5, 2, atRiskHeaders...); err != nil {
+	if err := st.row(2, 0, c("Red and yellow accounts, worst first, with the signals behind their score. MRR at the end of the month in "+d.Currency+".", subtitleStyle)); err != nil {
+		return err
+	}
+	if err := st.row(4, 30, numHeaderCells(5, 2, atRiskHeaders...)...); err != nil {
 		return err
 	}
 	mf := excelMoneyFormat(b.cur, false)
 	r := 5
-	for _, a := range d.AtRisk {
-		fg, bg := colAmber, colAmberBg
-		if a.Band == "red" {
-			fg, bg = colRed, colRedBg
-		}
-		var names, ev []string
-		for _, sg := range a.Signals {
-			names = append(names, signalLabel(sg.Signal))
-			mark := ""
-			if sg.Severity == "critical" {
-				mark = " (critical)"
+	if d.AtRisk != nil {
+		for a, err := range d.AtRisk {
+			if err != nil {
+				return err
 			}
-			ev = append(ev, signalLabel(sg.Signal)+mark+": "+sg.Evidence)
+			fg, bg := colAmber, colAmberBg
+			if a.Band == "red" {
+				fg, bg = colRed, colRedBg
+			}
+			var names, ev []string
+			for _, sg := range a.Signals {
+				names = append(names, signalLabel(sg.Signal))
+				mark := ""
+				if sg.Severity == "critical" {
+					mark = " (critical)"
+				}
+				ev = append(ev, signalLabel(sg.Signal)+mark+": "+sg.Evidence)
+			}
+			var ch any
+			if a.PrevScore != nil {
+				ch = a.Score - *a.PrevScore
+			}
+			lines := wrapLines(strings.Join(names, ", "), 22)
+			evl := 0
+			for _, e := range ev {
+				evl += wrapLines(e, 78)
+			}
+			top := styleSpec{valign: "top"}
+			with := func(x styleSpec) styleSpec { x.valign = "top"; return x }
+			if err := st.row(r, fitHeight(max(lines, evl)),
+				c(a.CustomerID, top),
+				c(a.Name, with(styleSpec{bold: true})),
+				c(a.Owner, top),
+				c(a.Segment, top),
+				c(strings.ToUpper(a.Band[:min(1, len(a.Band))])+a.Band[min(1, len(a.Band)):], with(styleSpec{bold: true, color: fg, fill: bg, halign: "center"})),
+				c(a.Score, with(styleSpec{fmt: fmtScore, bold: true})),
+				c(a.PrevScore, with(styleSpec{fmt: fmtScore, color: colMuted})),
+				c(ch, with(styleSpec{fmt: `+0.0;[Red]-0.0;0.0`})),
+				c(a.MRR, with(styleSpec{fmt: mf})),
+				c(strings.Join(names, ", "), with(styleSpec{wrap: true, indent: 1})),
+				c(strings.Join(ev, "\n"), with(styleSpec{wrap: true, indent: 1})),
+			); err != nil {
+				return err
+			}
+			r++
 		}
-		var ch any
-		if a.PrevScore != nil {
-			ch = a.Score - *a.PrevScore
-		}
-		top := styleSpec{valign: "top"}
-		with := func(x styleSpec) styleSpec { x.valign = "top"; return x }
-		if err := b.row(s, 1, r,
-			c(a.CustomerID, top),
-			c(a.Name, with(styleSpec{bold: true})),
-			c(a.Owner, top),
-			c(a.Segment, top),
-			c(strings.ToUpper(a.Band[:min(1, len(a.Band))])+a.Band[min(1, len(a.Band)):], with(styleSpec{bold: true, color: fg, fill: bg, halign: "center"})),
-			c(a.Score, with(styleSpec{fmt: fmtScore, bold: true})),
-			c(a.PrevScore, with(styleSpec{fmt: fmtScore, color: colMuted})),
-			c(ch, with(styleSpec{fmt: `+0.0;[Red]-0.0;0.0`})),
-			c(a.MRR, with(styleSpec{fmt: mf})),
-			c(strings.Join(names, ", "), with(styleSpec{wrap: true, indent: 1})),
-			c(strings.Join(ev, "\n"), with(styleSpec{wrap: true, indent: 1})),
-		); err != nil {
-			return err
-		}
-		lines := wrapLines(strings.Join(names, ", "), 22)
-		evl := 0
-		for _, e := range ev {
-			evl += wrapLines(e, 78)
-		}
-		if err := fitRow(b, s, r, max(lines, evl)); err != nil {
-			return err
-		}
-		r++
 	}
-	if err := b.table(s, "AtRisk", 1, 4, len(atRiskHeaders), r-1); err != nil {
+	if r == 5 {
+		if err := st.row(7, 0, c("No red or yellow accounts this month (or no health scores yet).", styleSpec{bold: true, color: colMuted})); err != nil {
+			return err
+		}
+	}
+	if err := st.table("AtRisk", 1, 4, len(atRiskHeaders), r-1); err != nil {
 		return err
 	}
-	if len(d.AtRisk) == 0 {
-		if err := b.set(s, 1, 7, "No red or yellow accounts this month (or no health scores yet).", styleSpec{bold: true, color: colMuted}); err != nil {
-			return err
-		}
-	}
-	return nil
+	b.rows = int64(r - 5)
+	return st.flush()
 }
 
 var campaignHeaders = []string{"Campaign", "Name", "Metric", "Kind", "Control n", "Treatment n", "Control", "Treatment",

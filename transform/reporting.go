@@ -84,6 +84,12 @@ type AtRiskRow struct {
 	Signals    []Signal
 }
 
+// AtRiskCounts counts a month's red and yellow accounts, and those of them
+// with a critical signal.
+type AtRiskCounts struct {
+	Accounts, Critical int
+}
+
 // Signal is a row of customer_signals.
 type Signal struct {
 	Signal   string // contract_request, cancel_intent, detractor, ...
