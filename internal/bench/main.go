@@ -48,6 +48,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per figure (median)")
 	bin := flag.String("bin", "bin/signals", "the signals binary (make build)")
 	keep := flag.Bool("keep", false, "keep the cluster running at the end")
+	backfill := flag.Bool("backfill", true, "time the 12-month backfill (the longest step)")
 	mode := flag.String("mode", "", "internal: excelize (the bare StreamWriter workbook) or finance (the finance workbook), written to -file")
 	file := flag.String("file", "", "internal: output of -mode")
 	flag.Parse()
@@ -62,13 +63,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(*customers, *months, *runs, *bin, *keep); err != nil {
+	if err := run(*customers, *months, *runs, *bin, *keep, *backfill); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(customers, months, runs int, bin string, keep bool) error {
+func run(customers, months, runs int, bin string, keep, backfill bool) error {
 	ctx := context.Background()
 	bin, _ = filepath.Abs(bin)
 	tmp, err := os.MkdirTemp("", "signals-bench-")
@@ -150,13 +151,15 @@ func run(customers, months, runs int, bin string, keep bool) error {
 	whole.name = "whole month: every job and both workbooks"
 	add(whole)
 
-	bf, err := proc(env, bin, "backfill", "--from", month.Add(-11).String(), "--to", month.String(), "--parallel", "2", "--force")
-	if err != nil {
-		return err
+	if backfill {
+		bf, err := proc(env, bin, "backfill", "--from", month.Add(-11).String(), "--to", month.String(), "--parallel", "2", "--force")
+		if err != nil {
+			return err
+		}
+		bf.name = "backfill 12 months, --parallel 2"
+		bf.extra = fmt.Sprintf("%.1fx one month", bf.wall.Seconds()/whole.wall.Seconds())
+		add(bf)
 	}
-	bf.name = "backfill 12 months, --parallel 2"
-	bf.extra = fmt.Sprintf("%.1fx one month", bf.wall.Seconds()/whole.wall.Seconds())
-	add(bf)
 
 	for _, w := range workbookBenches(ctx, tmp, runs) {
 		add(w)
