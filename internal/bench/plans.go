@@ -155,7 +155,7 @@ func planProblems(n planNode) []string {
 		}
 		switch {
 		case n.SortSpaceType == "Disk":
-			ps = append(ps, fmt.Sprintf("%s spilled to disk (%s, %.0f kB)", what, n.SortMethod, n.DiskUsage))
+			ps = append(ps, fmt.Sprintf("%s spilled to disk (%s, %.0f kB)", what, n.SortMethod, n.SortSpaceUsed))
 		case n.HashAggBatches > 1:
 			ps = append(ps, fmt.Sprintf("%s spilled to disk in %.0f batches (%.0f kB)", what, n.HashAggBatches, n.DiskUsage))
 		case n.NodeType == "Hash" && n.HashBatches > 1:

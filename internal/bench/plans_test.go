@@ -27,7 +27,7 @@ const autoExplainLog = `2026-11-23 12:42:39.700 UTC [19814] LOG:  checkpoint sta
 	{
 	  "Query Text": "update customer_health h set prev_score = 1",
 	  "Plan": {"Node Type": "Nested Loop", "Rows Removed by Join Filter": 2900000000,
-	    "Plans": [{"Node Type": "Sort", "Sort Method": "external merge", "Sort Space Type": "Disk", "Disk Usage": 3784},
+	    "Plans": [{"Node Type": "Sort", "Sort Method": "external merge", "Sort Space Type": "Disk", "Sort Space Used": 3784},
 	              {"Node Type": "Seq Scan", "Relation Name": "customer_health", "Actual Loops": 54000}]}
 	}
 2026-11-23 12:42:41.000 UTC [19816] LOG:  disconnection: session time: 0:00:01.2
