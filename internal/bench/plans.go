@@ -74,6 +74,7 @@ type planNode struct {
 	RowsRemovedByJoinFilter float64    `json:"Rows Removed by Join Filter"`
 	SortSpaceType           string     `json:"Sort Space Type"`
 	SortMethod              string     `json:"Sort Method"`
+	SortSpaceUsed           float64    `json:"Sort Space Used"`
 	HashAggBatches          float64    `json:"HashAgg Batches"`
 	DiskUsage               float64    `json:"Disk Usage"`
 	HashBatches             float64    `json:"Hash Batches"`
