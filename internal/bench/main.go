@@ -51,6 +51,7 @@ func main() {
 	backfill := flag.Bool("backfill", true, "time the 12-month backfill (the longest step)")
 	mode := flag.String("mode", "", "internal: excelize (the bare StreamWriter workbook) or finance (the finance workbook), written to -file")
 	file := flag.String("file", "", "internal: output of -mode")
+	flag.IntVar(&wbRows, "rows", wbRows, "rows of the workbooks' list (-mode)")
 	flag.Parse()
 	if *mode != "" {
 		write := bareExcelize

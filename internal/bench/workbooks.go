@@ -15,7 +15,7 @@ import (
 // The finance workbook's Movements sheet, and the two floors beside it,
 // hold 100,000 customer movements of 12 columns (id, name, segment, region,
 // industry, channel, cohort, movement, start, end, change, FX).
-const wbRows = 100_000
+var wbRows = 100_000
 
 func numCPU() int { return runtime.NumCPU() }
 
