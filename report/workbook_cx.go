@@ -39,6 +39,9 @@ func WriteCXWorkbook(w io.Writer, d *CXData) (WorkbookInfo, error) {
 			return WorkbookInfo{}, fmt.Errorf("add sheet %s: %w", s, err)
 		}
 	}
+	if err := b.activate(SheetSummary); err != nil {
+		return WorkbookInfo{}, err
+	}
 	steps := []struct {
 		name string
 		fn   func(*book, *CXData) error
@@ -61,7 +64,7 @@ func WriteCXWorkbook(w io.Writer, d *CXData) (WorkbookInfo, error) {
 	if err := b.aboutSheet(SheetAbout, d.Meta, "About this workbook", nil); err != nil {
 		return WorkbookInfo{}, fmt.Errorf("cx workbook, about: %w", err)
 	}
-	h, err := b.finish(w, SheetSummary)
+	h, err := b.finish(w)
 	if err != nil {
 		return WorkbookInfo{}, err
 	}

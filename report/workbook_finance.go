@@ -44,6 +44,9 @@ func WriteFinanceWorkbook(w io.Writer, d *FinanceData) (WorkbookInfo, error) {
 			return WorkbookInfo{}, fmt.Errorf("add sheet %s: %w", s, err)
 		}
 	}
+	if err := b.activate(SheetSummary); err != nil {
+		return WorkbookInfo{}, err
+	}
 	steps := []struct {
 		name string
 		fn   func(*book, *FinanceData) error
@@ -71,7 +74,7 @@ func WriteFinanceWorkbook(w io.Writer, d *FinanceData) (WorkbookInfo, error) {
 	}); err != nil {
 		return WorkbookInfo{}, fmt.Errorf("finance workbook, about: %w", err)
 	}
-	h, err := b.finish(w, SheetSummary)
+	h, err := b.finish(w)
 	if err != nil {
 		return WorkbookInfo{}, err
 	}
