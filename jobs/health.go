@@ -80,7 +80,7 @@ func (Health) Run(ctx context.Context, jc *JobContext) error {
 	if err != nil {
 		return err
 	}
-	if linked > 0 {
+	if linked > 0 && jc.Log != nil {
 		jc.Log.Info("linked prev_score to the neighbouring months", "rows", linked)
 	}
 	return nil
