@@ -1,7 +1,7 @@
 package main
 
 import (
-	"strconv"
+	"math"
 	"strings"
 
 	"github.com/signalsdev/signals/jobs"
@@ -20,11 +20,9 @@ func configureJobs(cfg *jobs.Config, e env) error {
 		}
 		cfg.Surveys.CESMin, cfg.Surveys.CESMax = lo, hi
 	}
-	if v := e.get("SIGNALS_CES_EASY"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return usagef("SIGNALS_CES_EASY=%q: want a whole number on the CES scale", v)
-		}
+	if n, ok, err := e.intIn("SIGNALS_CES_EASY", math.MinInt, math.MaxInt, "a whole number on the CES scale"); err != nil {
+		return err
+	} else if ok {
 		cfg.Surveys.CESEasy = n
 	}
 	if v := e.get("SIGNALS_HEALTH_WEIGHTS"); v != "" {
@@ -46,11 +44,9 @@ func configureJobs(cfg *jobs.Config, e env) error {
 			*l.dst = phraseList(v)
 		}
 	}
-	if v := e.get("SIGNALS_SENTIMENT_MONTHS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 36 {
-			return usagef("SIGNALS_SENTIMENT_MONTHS=%q: want 1 to 36", v)
-		}
+	if n, ok, err := e.intIn("SIGNALS_SENTIMENT_MONTHS", 1, 36, "1 to 36"); err != nil {
+		return err
+	} else if ok {
 		cfg.Health.SentimentMonths = n
 	}
 	cfg.Mail = report.MailConfig{
@@ -59,11 +55,9 @@ func configureJobs(cfg *jobs.Config, e env) error {
 		FinanceTo: report.SplitAddresses(e.get("SIGNALS_FINANCE_TO")),
 		CXTo:      report.SplitAddresses(e.get("SIGNALS_CX_TO")),
 	}
-	if v := e.get("SIGNALS_MAX_ATTACHMENT_MB"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return usagef("SIGNALS_MAX_ATTACHMENT_MB=%q: want a whole number of MiB", v)
-		}
+	if n, ok, err := e.intIn("SIGNALS_MAX_ATTACHMENT_MB", 0, math.MaxInt, "a whole number of MiB"); err != nil {
+		return err
+	} else if ok {
 		cfg.Mail.MaxAttachmentMB = n
 	}
 	c := cfg.WithDefaults()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -112,6 +113,21 @@ func (e env) get(k string) string {
 		return v
 	}
 	return e.file[k]
+}
+
+// intIn reads k as a whole number from lo to hi; a value out of range or
+// not a number is a usage error naming k, its value and want. ok is false
+// when k is not set.
+func (e env) intIn(k string, lo, hi int, want string) (n int, ok bool, err error) {
+	v := e.get(k)
+	if v == "" {
+		return 0, false, nil
+	}
+	n, err = strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, false, usagef("%s=%q: want %s", k, v, want)
+	}
+	return n, true, nil
 }
 
 func loadConfigFile(path string) (map[string]string, error) {
@@ -234,18 +250,14 @@ func (c *common) config(getenv func(string) string) (jobs.Config, env, error) {
 			*d.dst = dur
 		}
 	}
-	if v := e.get("SIGNALS_RETRIES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return cfg, e, usagef("SIGNALS_RETRIES=%q: want a number ≥ 0", v)
-		}
+	if n, ok, err := e.intIn("SIGNALS_RETRIES", 0, math.MaxInt, "a number ≥ 0"); err != nil {
+		return cfg, e, err
+	} else if ok {
 		cfg.Retries = n
 	}
-	if v := e.get("SIGNALS_QUERY_WORKERS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return cfg, e, usagef("SIGNALS_QUERY_WORKERS=%q: want a number ≥ 0 (PostgreSQL's max_parallel_workers_per_gather)", v)
-		}
+	if n, ok, err := e.intIn("SIGNALS_QUERY_WORKERS", 0, math.MaxInt, "a number ≥ 0 (PostgreSQL's max_parallel_workers_per_gather)"); err != nil {
+		return cfg, e, err
+	} else if ok {
 		cfg.QueryWorkers = &n
 	}
 	if err := configureJobs(&cfg, e); err != nil {
