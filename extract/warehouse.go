@@ -32,23 +32,33 @@ func (w *Warehouse) DB() *sqlx.DB { return w.db }
 // that the aggregate spills, which is slower, never wrong.
 const WorkMem = "64MB"
 
+// MonthSettings sets, for the rest of transaction tx, what every
+// month-sized statement of signals runs with: work_mem WorkMem and, when
+// workers is set, max_parallel_workers_per_gather (jobs.Config.QueryWorkers).
+// The warehouse's reads, the jobs' writes and the bench's floor share it.
+func MonthSettings(ctx context.Context, tx sqlx.ExecerContext, workers *int) error {
+	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+WorkMem+"'"); err != nil {
+		return fmt.Errorf("set work_mem: %w", err)
+	}
+	if workers != nil {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("set local max_parallel_workers_per_gather = %d", *workers)); err != nil {
+			return fmt.Errorf("set max_parallel_workers_per_gather: %w", err)
+		}
+	}
+	return nil
+}
+
 // stream runs a month-sized read in a read-only transaction of its own
-// that raises work_mem for it. done closes the rows and ends the
+// with MonthSettings. done closes the rows and ends the
 // transaction; call it (deferred) once the rows are read.
 func (w *Warehouse) stream(ctx context.Context, query string, args ...any) (rows *sqlx.Rows, done func(), err error) {
 	tx, err := w.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+WorkMem+"'"); err != nil {
+	if err := MonthSettings(ctx, tx, w.QueryWorkers); err != nil {
 		_ = tx.Rollback()
 		return nil, nil, err
-	}
-	if w.QueryWorkers != nil {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("set local max_parallel_workers_per_gather = %d", *w.QueryWorkers)); err != nil {
-			_ = tx.Rollback()
-			return nil, nil, err
-		}
 	}
 	if rows, err = tx.QueryxContext(ctx, query, args...); err != nil {
 		_ = tx.Rollback()

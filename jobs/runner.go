@@ -304,13 +304,8 @@ func (r *Runner) attempt(ctx context.Context, j Job, jc *JobContext) error {
 		return fmt.Errorf("set statement timeout: %w", err)
 	}
 	// Room for the month's sorts and hash aggregates without spilling.
-	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+extract.WorkMem+"'"); err != nil {
-		return fmt.Errorf("set work_mem: %w", err)
-	}
-	if w := r.Config.QueryWorkers; w != nil {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("set local max_parallel_workers_per_gather = %d", *w)); err != nil {
-			return fmt.Errorf("set max_parallel_workers_per_gather: %w", err)
-		}
+	if err := extract.MonthSettings(ctx, tx, r.Config.QueryWorkers); err != nil {
+		return err
 	}
 	jc.Tx = tx
 	if err := j.Run(ctx, jc); err != nil {

@@ -245,7 +245,7 @@ func sqlFloor(ctx context.Context, db *sqlx.DB, m transform.Month, aggregate boo
 		return measure{}, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read only
-	if _, err := tx.ExecContext(ctx, "set local work_mem = '"+extract.WorkMem+"'"); err != nil {
+	if err := extract.MonthSettings(ctx, tx, nil); err != nil {
 		return measure{}, err
 	}
 	start := time.Now()
