@@ -82,12 +82,14 @@ func (r *Runner) Backfill(ctx context.Context, opts BackfillOptions) (BackfillRe
 		return res, nil
 	}
 
+	run := r // runs the months
 	if opts.Parallel > 1 && r.Config.QueryWorkers == nil {
 		// The months are the parallelism: no parallel workers inside them
 		// (see Config.QueryWorkers).
 		zero := 0
-		r.Config.QueryWorkers = &zero
-		defer func() { r.Config.QueryWorkers = nil }()
+		c := *r
+		c.Config.QueryWorkers = &zero
+		run = &c
 	}
 	start := r.Now()
 	order := newMonthOrder(todo, opts.Jobs)
@@ -110,7 +112,7 @@ func (r *Runner) Backfill(ctx context.Context, opts BackfillOptions) (BackfillRe
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			t0 := r.Now()
-			outs, err := r.runMonth(ctx, m, opts.Jobs, opts.Send, order)
+			outs, err := run.runMonth(ctx, m, opts.Jobs, opts.Send, order)
 			mu.Lock()
 			defer mu.Unlock()
 			finished++
