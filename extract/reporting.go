@@ -137,25 +137,32 @@ func (x movementRow) row() transform.MovementRow {
 // early when the consumer stops; a query error is yielded last. While it
 // runs, no other query may use the same transaction.
 func (r *Reporting) Movements(ctx context.Context, m transform.Month) iter.Seq2[transform.MovementRow, error] {
-	return func(yield func(transform.MovementRow, error) bool) {
-		rows, err := r.q.QueryxContext(ctx, sqlfiles.Query("report_movements"), m.Date())
+	return streamRows(ctx, r.q, "movements for "+m.String(), movementRow.row, sqlfiles.Query("report_movements"), m.Date())
+}
+
+// streamRows runs query and yields each row scanned into a fresh S and
+// converted by conv, one at a time; what names the rows in errors.
+func streamRows[S, T any](ctx context.Context, q sqlx.QueryerContext, what string, conv func(S) T, query string, args ...any) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		rows, err := q.QueryxContext(ctx, query, args...)
 		if err != nil {
-			yield(transform.MovementRow{}, fmt.Errorf("select movements for %s: %w", m, err))
+			yield(zero, fmt.Errorf("select %s: %w", what, err))
 			return
 		}
 		defer rows.Close()
-		var x movementRow
 		for rows.Next() {
+			var x S
 			if err := rows.StructScan(&x); err != nil {
-				yield(transform.MovementRow{}, fmt.Errorf("scan movements for %s: %w", m, err))
+				yield(zero, fmt.Errorf("scan %s: %w", what, err))
 				return
 			}
-			if !yield(x.row(), nil) {
+			if !yield(conv(x), nil) {
 				return
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(transform.MovementRow{}, fmt.Errorf("read movements for %s: %w", m, err))
+			yield(zero, fmt.Errorf("read %s: %w", what, err))
 		}
 	}
 }
@@ -259,28 +266,7 @@ func (x atRiskRow) row() transform.AtRiskRow {
 // of a million customers has tens of thousands. While it runs, no other
 // query may use the same transaction.
 func (r *Reporting) AtRisk(ctx context.Context, m transform.Month) iter.Seq2[transform.AtRiskRow, error] {
-	return func(yield func(transform.AtRiskRow, error) bool) {
-		rows, err := r.q.QueryxContext(ctx, sqlfiles.Query("report_at_risk"), m.Date(), nil)
-		if err != nil {
-			yield(transform.AtRiskRow{}, fmt.Errorf("select at-risk accounts for %s: %w", m, err))
-			return
-		}
-		defer rows.Close()
-		var x atRiskRow
-		for rows.Next() {
-			x = atRiskRow{}
-			if err := rows.StructScan(&x); err != nil {
-				yield(transform.AtRiskRow{}, fmt.Errorf("scan at-risk accounts for %s: %w", m, err))
-				return
-			}
-			if !yield(x.row(), nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(transform.AtRiskRow{}, fmt.Errorf("read at-risk accounts for %s: %w", m, err))
-		}
-	}
+	return streamRows(ctx, r.q, "at-risk accounts for "+m.String(), atRiskRow.row, sqlfiles.Query("report_at_risk"), m.Date(), nil)
 }
 
 // TopAtRisk returns the first n of AtRisk, and how many accounts are at
