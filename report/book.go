@@ -328,6 +328,15 @@ func (s *streamSheet) row(r int, h float64, cells ...cell) error {
 	return nil
 }
 
+// title2 writes the sheet's title and subtitle in rows 1 and 2, as
+// book.title2 does.
+func (s *streamSheet) title2(title, subtitle string) error {
+	if err := s.row(1, 26, c(title, titleStyle)); err != nil {
+		return err
+	}
+	return s.row(2, 0, c(subtitle, subtitleStyle))
+}
+
 // table marks the cells from (col1, row1) to (col2, row2) as an Excel
 // table, as book.table does; finish with flush.
 func (s *streamSheet) table(name string, col1, row1, col2, row2 int) error {

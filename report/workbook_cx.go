@@ -438,10 +438,7 @@ func cxAtRisk(b *book, d *CXData) error {
 	if err != nil {
 		return err
 	}
-	if err := st.row(1, 26, c("Accounts at risk — "+d.Month.Long(), titleStyle)); err != nil {
-		return err
-	}
-	if err := st.row(2, 0, c("Red and yellow accounts, worst first, with the signals behind their score. MRR at the end of the month in "+d.Currency+".", subtitleStyle)); err != nil {
+	if err := st.title2("Accounts at risk — "+d.Month.Long(), "Red and yellow accounts, worst first, with the signals behind their score. MRR at the end of the month in "+d.Currency+"."); err != nil {
 		return err
 	}
 	if err := st.row(4, 30, numHeaderCells(5, 2, atRiskHeaders...)...); err != nil {
